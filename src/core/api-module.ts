@@ -1,0 +1,39 @@
+import type { Faker } from '@faker-js/faker';
+import type { Router } from 'express';
+import type { SandboxClock } from './clock.js';
+import type { ApiName } from './contract/spec.js';
+import type { Failure } from './errors.js';
+import type { IdFactory } from './ids.js';
+import type { Store } from './store/store.js';
+import type { Collections } from './store/types.js';
+
+/** What every part of the app is handed: the one store, clock, id factory and random source. */
+export interface AppContext<D extends Collections = Collections> {
+  store: Store<D>;
+  clock: SandboxClock;
+  ids: IdFactory;
+  random: Faker;
+}
+
+/** An error answer in an API's own envelope. */
+export interface RenderedError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+/**
+ * One API plugged into the server: where it is mounted, its state, its router and how it
+ * renders failures. The app, the journal, fault injection and coverage treat both APIs alike
+ * through this interface.
+ */
+export interface ApiModule<D extends Collections = Collections> {
+  name: ApiName;
+  /** Path prefixes the API owns, e.g. `['/v3/custody']`. */
+  mountPaths: string[];
+  /** The fixture state of this API's collections (generated once per app). */
+  fixtures(random: Faker): D;
+  router(ctx: AppContext<D>): Router;
+  renderError(failure: Failure): RenderedError;
+}

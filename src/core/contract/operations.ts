@@ -1,0 +1,74 @@
+import type { ApiName, OpenApiDocument, OpenApiOperation } from './spec.js';
+import { loadSpec } from './spec.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** One documented operation, found by method and path template. */
+export interface OperationRef {
+  api: ApiName;
+  method: string; // upper case
+  path: string; // the spec's template, e.g. /v1/distributions/{distribution_id}
+  operationId: string;
+  statuses: string[]; // documented response statuses
+  operation: OpenApiOperation;
+}
+
+interface CompiledOperation extends OperationRef {
+  regex: RegExp;
+  literal: boolean;
+}
+
+/**
+ * Finds the documented operation a request hits. Literal paths win over templated ones, so
+ * `/v1/vehicles` never matches `/v1/vehicles/{id}`-style siblings by accident.
+ *
+ * @example
+ * const ops = OperationIndex.for('norcap');
+ * ops.match('GET', '/v3/custody/distributions')?.operationId; // 'listDistributions'
+ */
+export class OperationIndex {
+  private static readonly instances = new Map<ApiName, OperationIndex>();
+  readonly operations: readonly OperationRef[];
+  private readonly compiled: CompiledOperation[];
+
+  private constructor(api: ApiName, doc: OpenApiDocument) {
+    this.compiled = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of METHODS) {
+        const operation = item[method] as OpenApiOperation | undefined;
+        if (!operation) continue;
+        this.compiled.push({
+          api,
+          method: method.toUpperCase(),
+          path,
+          operationId: operation.operationId ?? `${method} ${path}`,
+          statuses: Object.keys(operation.responses),
+          operation,
+          literal: !path.includes('{'),
+          regex: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+        });
+      }
+    }
+    this.compiled.sort((a, b) => Number(b.literal) - Number(a.literal));
+    this.operations = this.compiled;
+  }
+
+  static for(api: ApiName): OperationIndex {
+    let index = OperationIndex.instances.get(api);
+    if (!index) {
+      index = new OperationIndex(api, loadSpec(api));
+      OperationIndex.instances.set(api, index);
+    }
+    return index;
+  }
+
+  match(method: string, path: string): OperationRef | undefined {
+    const upper = method.toUpperCase();
+    return this.compiled.find((op) => op.method === upper && op.regex.test(path));
+  }
+
+  /** True when some operation has this path, whatever its method (405 rather than 404). */
+  hasPath(path: string): boolean {
+    return this.compiled.some((op) => op.regex.test(path));
+  }
+}

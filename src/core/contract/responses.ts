@@ -1,0 +1,73 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ApiName } from './spec.js';
+import { loadSpec } from './spec.js';
+import { OperationIndex } from './operations.js';
+
+// ajv-formats is CommonJS; under NodeNext the plugin is its `default` property.
+const addFormats = addFormatsModule.default;
+
+export interface ResponseCheck {
+  ok: boolean;
+  /** Why the response breaks the contract, when it does. */
+  problems: string[];
+}
+
+/**
+ * Checks a response against the spec: the operation must document the status, and the body
+ * must match that status's JSON schema. Used by `--strict` and by every test.
+ *
+ * @example
+ * const contract = ResponseContract.for('norcap');
+ * contract.check('POST', '/v3/custody/distributions', 200, body); // { ok: true, problems: [] }
+ */
+export class ResponseContract {
+  private static readonly instances = new Map<ApiName, ResponseContract>();
+  private readonly ajv: Ajv;
+  private readonly validators = new Map<string, ValidateFunction | null>();
+
+  private constructor(private readonly api: ApiName) {
+    // strict: false lets OpenAPI-only keywords (example, discriminator…) pass; ajv reads `nullable`.
+    this.ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(this.ajv);
+    this.ajv.addSchema(loadSpec(api) as object, 'spec');
+  }
+
+  static for(api: ApiName): ResponseContract {
+    let contract = ResponseContract.instances.get(api);
+    if (!contract) {
+      contract = new ResponseContract(api);
+      ResponseContract.instances.set(api, contract);
+    }
+    return contract;
+  }
+
+  check(method: string, path: string, status: number, body: unknown, contentType = 'application/json'): ResponseCheck {
+    const op = OperationIndex.for(this.api).match(method, path);
+    if (!op) return { ok: false, problems: [`${method} ${path} is not a documented operation`] };
+    const statusKey = op.operation.responses[String(status)] ? String(status) : op.operation.responses.default ? 'default' : undefined;
+    if (!statusKey) return { ok: false, problems: [`${op.operationId} does not document status ${status}`] };
+    const validate = this.validatorFor(op.path, op.method.toLowerCase(), statusKey, contentType);
+    if (validate === null) return { ok: true, problems: [] };
+    if (validate(body)) return { ok: true, problems: [] };
+    return {
+      ok: false,
+      problems: (validate.errors ?? []).map((e) => `${op.operationId} ${status}: body${e.instancePath} ${e.message ?? 'is invalid'}`),
+    };
+  }
+
+  private validatorFor(path: string, method: string, status: string, contentType: string): ValidateFunction | null {
+    const media = contentType.split(';')[0]?.trim() ?? contentType;
+    const key = `${method} ${path} ${status} ${media}`;
+    if (!this.validators.has(key)) {
+      const response = loadSpec(this.api).paths[path]?.[method] as { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+      const content = response.responses[status]?.content;
+      const mediaKey = content?.[media] ? media : content ? Object.keys(content)[0] : undefined;
+      const pointer = ['paths', path, method, 'responses', status, 'content', mediaKey ?? '', 'schema']
+        .map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1'))
+        .join('/');
+      this.validators.set(key, mediaKey && content?.[mediaKey]?.schema ? this.ajv.compile({ $ref: `spec#/${pointer}` }) : null);
+    }
+    return this.validators.get(key) ?? null;
+  }
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../paths.js';
+import { parse } from 'yaml';
+
+/** The parts of an OpenAPI 3.0 document this project reads. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, OpenApiOperation | unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+}
+
+export interface OpenApiOperation {
+  operationId?: string;
+  summary?: string;
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+}
+
+export type ApiName = 'norcap' | 'nova';
+
+export function specPath(api: ApiName): string {
+  return packagePath('openapi', `${api}.yaml`);
+}
+
+const cache = new Map<ApiName, OpenApiDocument>();
+
+/**
+ * The parsed spec of one API, read once per process. Treat it as read-only: it is shared.
+ *
+ * @example
+ * loadSpec('norcap').info.title; // 'NorCap Securities Custody Distributions API'
+ */
+export function loadSpec(api: ApiName): OpenApiDocument {
+  let doc = cache.get(api);
+  if (!doc) {
+    doc = parse(readFileSync(specPath(api), 'utf8')) as OpenApiDocument;
+    cache.set(api, doc);
+  }
+  return doc;
+}
+
+/** A deep copy, for the validator, which annotates the document it is given. */
+export function cloneSpec(api: ApiName): OpenApiDocument {
+  return structuredClone(loadSpec(api));
+}

@@ -1,0 +1,109 @@
+/**
+ * Every failure, whatever raised it (body parser, OpenAPI validator, auth, a business rule, an
+ * injected fault), is first turned into a `Failure`; each API then renders failures in its own
+ * envelope in one place (`src/apis/<api>/envelope.ts`). Keeping the kinds here means the two
+ * APIs agree on what went wrong and differ only in how they say it.
+ */
+export type FailureKind =
+  | 'malformed_json' // body is not JSON
+  | 'body_too_large'
+  | 'unsupported_media_type'
+  | 'validation' // the request breaks the OpenAPI document
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found' // a resource or route
+  | 'method_not_allowed'
+  | 'rule' // a business rule of the API (message given by the API)
+  | 'idempotency_mismatch'
+  | 'idempotency_conflict'
+  | 'fault' // injected by the sandbox
+  | 'internal';
+
+export interface Failure {
+  kind: FailureKind;
+  status: number;
+  message: string;
+  /** Path of the offending input, e.g. `newDistributions[1].accountId` or `[0].payments[0].entity`. */
+  field?: string;
+  /** An API-specific code, when the raiser knows it (Nova's `error.code`, NorCap's `statusCode`). */
+  code?: string;
+  headers?: Record<string, string>;
+}
+
+/** A failure thrown on purpose; the API's error handler renders it. */
+export class ApiFailure extends Error {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
+    super(failure.message);
+    this.name = 'ApiFailure';
+    this.failure = failure;
+  }
+}
+
+export function fail(failure: Failure): never {
+  throw new ApiFailure(failure);
+}
+
+interface ValidatorIssue {
+  path?: string;
+  message?: string;
+  errorCode?: string;
+}
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+  errors?: ValidatorIssue[];
+  headers?: Record<string, string>;
+}
+
+/**
+ * Turns anything thrown into a `Failure`. Errors of express's body parser carry `type`;
+ * express-openapi-validator's carry `status` and `errors[]` with `/body/...`-style paths.
+ */
+export function toFailure(error: unknown): Failure {
+  if (error instanceof ApiFailure) return error.failure;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
+  const status = e.status ?? e.statusCode ?? 500;
+  if (e.type === 'entity.parse.failed') return { kind: 'malformed_json', status: 400, message: 'request body is not valid JSON' };
+  if (e.type === 'entity.too.large') return { kind: 'body_too_large', status: 413, message: 'request body is too large' };
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return { kind: 'unsupported_media_type', status: 415, message: e.message ?? 'unsupported encoding' };
+  }
+  if (Array.isArray(e.errors) && status < 500) {
+    const issue = e.errors[0] ?? {};
+    if (status === 415) return { kind: 'unsupported_media_type', status, message: 'request body must be application/json' };
+    if (status === 405) return { kind: 'method_not_allowed', status, message: 'method not allowed' };
+    if (status === 404) return { kind: 'not_found', status, message: 'no such route' };
+    return { kind: 'validation', status: 400, ...describeIssue(issue) };
+  }
+  if (status >= 400 && status < 500) return { kind: 'validation', status: 400, message: e.message ?? 'bad request' };
+  return { kind: 'internal', status: 500, message: 'internal error' };
+}
+
+/**
+ * `/body/newDistributions/0/amountCents` + `must be integer` → field `newDistributions[0].amountCents`,
+ * message `newDistributions[0].amountCents must be integer`. Query and path parameters say so.
+ */
+function describeIssue(issue: ValidatorIssue): { message: string; field?: string } {
+  const [location, ...rest] = (issue.path ?? '').replace(/^\./, '').split(/[/.]/).filter(Boolean);
+  const field = toFieldPath(rest);
+  const raw = (issue.message ?? 'is invalid')
+    .replace(/^must NOT have additional properties$/, 'is not a recognized field')
+    .replace(/^Unknown query parameter '[^']*'$/, 'is not a recognized parameter')
+    .replace(/must be equal to one of the allowed values: (.*)$/, (_m, values: string) => `must be one of: ${values.split(', ').filter(Boolean).join(', ')}`)
+    .replace(/^Parameter '[^']*' /, '');
+  const prefix = { query: 'query parameter ', params: 'path parameter ', headers: 'header ' }[location ?? ''] ?? '';
+  if (!field) return { message: location === 'body' ? `request body ${raw}` : raw };
+  return { field, message: `${prefix}${field} ${raw}` };
+}
+function toFieldPath(parts: string[]): string {
+  let out = '';
+  for (const part of parts) {
+    const key = decodeURIComponent(part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    out += /^\d+$/.test(key) ? `[${key}]` : out ? `.${key}` : key;
+  }
+  return out;
+}

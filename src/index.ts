@@ -1,0 +1,12 @@
+/**
+ * Library entry: run the sandbox in-process from your own tests.
+ *
+ * @example
+ * import { createSandbox } from 'fund-distribution-sandbox';
+ * const sandbox = await createSandbox({ seed: 1 });
+ * const baseUrl = await sandbox.start(0);
+ */
+export { createSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
+export { createApp, type AppOptions } from './app.js';
+export { SandboxClock } from './core/clock.js';
+export type { SandboxData } from './apis/index.js';
