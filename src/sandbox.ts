@@ -15,6 +15,18 @@ export interface SandboxOptions {
   /** Freeze the sandbox clock at this instant; only `clock.advance()` moves it. */
   frozenAt?: Date;
   bodyLimit?: string;
+  /** Keep all state in this lowdb JSON file (and its journal); a restart resumes it. Default: memory. */
+  data?: string;
+  /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
+  strict?: boolean;
+  /** No per-request log lines. */
+  quiet?: boolean;
+  /** Bearer token the `/_sandbox` control API requires (mandatory when listening beyond loopback). */
+  adminToken?: string;
+  /** Distributions progress through their statuses as the sandbox clock advances. */
+  autoAdvance?: boolean;
+  /** Write the contract-coverage report (JSON) here when the sandbox stops. */
+  coverageOut?: string;
 }
 
 export interface Sandbox {

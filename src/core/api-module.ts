@@ -24,6 +24,25 @@ export interface RenderedError {
 }
 
 /**
+ * How the sandbox control plane moves an API's distributions through their documented
+ * statuses (`POST /_sandbox/<api>/distributions/{id}/status`, `--auto-advance`). Each API
+ * implements it beside its handlers (`src/apis/<api>/lifecycle.ts`); the control plane only
+ * calls it.
+ */
+export interface LifecycleHooks<D extends Collections = Collections> {
+  /** Every status, in the order the API documents them. */
+  statuses: readonly string[];
+  /**
+   * Moves one distribution (any owner) to `status`, stamping timestamps from the clock, and
+   * resolves with its public object. Throws an `ApiFailure` (`not_found`, or `rule` with 409
+   * for an impossible move) otherwise.
+   */
+  move(ctx: AppContext<D>, id: string, status: string): Promise<unknown>;
+  /** Progresses every distribution that is due, after the clock moved (`--auto-advance`). */
+  autoAdvance?(ctx: AppContext<D>): Promise<void>;
+}
+
+/**
  * One API plugged into the server: where it is mounted, its state, its router and how it
  * renders failures. The app, the journal, fault injection and coverage treat both APIs alike
  * through this interface.
@@ -36,4 +55,5 @@ export interface ApiModule<D extends Collections = Collections> {
   fixtures(random: Faker): D;
   router(ctx: AppContext<D>): Router;
   renderError(failure: Failure): RenderedError;
+  lifecycle?: LifecycleHooks<D>;
 }
