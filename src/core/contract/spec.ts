@@ -16,7 +16,8 @@ export interface OpenApiOperation {
   responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
-export type ApiName = 'norcap' | 'nova';
+/** A spec in `openapi/`: the two mocked APIs and the sandbox's own control API. */
+export type ApiName = 'norcap' | 'nova' | 'sandbox';
 
 export function specPath(api: ApiName): string {
   return packagePath('openapi', `${api}.yaml`);
