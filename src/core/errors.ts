@@ -92,6 +92,7 @@ function describeIssue(issue: ValidatorIssue): { message: string; field?: string
   const field = toFieldPath(rest);
   const raw = (issue.message ?? 'is invalid')
     .replace(/^must NOT have additional properties$/, 'is not a recognized field')
+    .replace(/^must have required property '[^']*'$/, 'is required')
     .replace(/^Unknown query parameter '[^']*'$/, 'is not a recognized parameter')
     .replace(/must be equal to one of the allowed values: (.*)$/, (_m, values: string) => `must be one of: ${values.split(', ').filter(Boolean).join(', ')}`)
     .replace(/^Parameter '[^']*' /, '');

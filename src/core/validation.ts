@@ -1,5 +1,5 @@
 import * as OpenApiValidator from 'express-openapi-validator';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { ApiName } from './contract/spec.js';
 import { cloneSpec } from './contract/spec.js';
 
@@ -16,10 +16,41 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
 export function requestValidation(api: ApiName): RequestHandler[] {
   return OpenApiValidator.middleware({
     apiSpec: cloneSpec(api) as unknown as ValidatorSpec,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: 'array' },
+    // Parameters are always coerced from strings by the validator; bodies never are ("1234" is not an integer).
+    validateRequests: { allowUnknownQueryParameters: false },
     validateResponses: false,
     validateSecurity: false,
     validateApiSpec: false,
     ignoreUndocumented: false,
   }) as RequestHandler[];
+}
+
+/**
+ * Lets a repeated-or-single query value reach the validator as an array, so
+ * `filter[status]=pending` and `filter[status][]=a&filter[status][]=b` mean the same thing.
+ * Express 5 re-parses `req.query` on every read; the parsed object is pinned so the change holds.
+ *
+ * @example
+ * router.get('/things', arrayQueryValues(['filter.status']), handler);
+ */
+export function arrayQueryValues(paths: readonly string[]): RequestHandler {
+  const split = paths.map((path) => path.split('.'));
+  return function arrayQueryValues(req, _res, next) {
+    const query = pinQuery(req);
+    for (const parts of split) {
+      let holder: unknown = query;
+      for (const part of parts.slice(0, -1)) holder = typeof holder === 'object' && holder !== null ? (holder as Record<string, unknown>)[part] : undefined;
+      const last = parts[parts.length - 1] as string;
+      if (typeof holder === 'object' && holder !== null && typeof (holder as Record<string, unknown>)[last] === 'string') {
+        (holder as Record<string, unknown>)[last] = [(holder as Record<string, unknown>)[last]];
+      }
+    }
+    next();
+  };
+}
+
+function pinQuery(req: Request): Record<string, unknown> {
+  const query = req.query as Record<string, unknown>;
+  Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
+  return query;
 }

@@ -33,8 +33,8 @@ export function defaultTransactionType(bankId: string | null): TransactionType {
  * 422"). IBANs are checked by ibantools: the mod-97 checksum and the length for the country.
  *
  * @example
- * checkBankData('CHASDEFX123', 'DE89370400440532013001', null); // undefined: fine
- * checkBankData('CHASDEFX123', 'DE89370400440532013000', null)?.message; // 'Invalid request semantics: not a valid iban'
+ * checkBankData('CHASDEFX123', 'DE89370400440532013000', null); // undefined: fine
+ * checkBankData('CHASDEFX123', 'DE89370400440532013001', null)?.message; // 'Invalid request semantics: not a valid iban'
  */
 export function checkBankData(bankId: string, bankAccountId: string, transactionType: TransactionType | null | undefined): BankDataProblem | undefined {
   const kind = bankKind(bankId);
