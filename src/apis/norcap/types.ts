@@ -1,5 +1,19 @@
-/** Shapes of the NorCap custody API, as `openapi/norcap.yaml` documents them. */
+/**
+ * Shapes of the NorCap custody API. The public ones come from `openapi/norcap.yaml` through the
+ * generated `openapi.gen.ts` (`npm run gen:types`), so the spec stays their one source.
+ */
+import type { components } from './openapi.gen.js';
 
+type Schemas = components['schemas'];
+export type DistributionStatus = Schemas['DistributionStatus'];
+/** One item of `newDistributions`, after request validation. */
+export type NewDistribution = Schemas['NewDistribution'];
+export type CreateDistributionsRequest = Schemas['CreateDistributionsRequest'];
+/** The distribution object, field for field and in the seed's order. */
+export type Distribution = Schemas['Distribution'];
+export type TransactionType = NonNullable<Distribution['transactionType']>;
+
+/** Every status, in the seed's order; the compiler checks the list against the spec's enum. */
 export const DISTRIBUTION_STATUSES = [
   'pending',
   'processing',
@@ -12,41 +26,10 @@ export const DISTRIBUTION_STATUSES = [
   'terminated',
   'failed',
   'reopened',
-] as const;
-export type DistributionStatus = (typeof DISTRIBUTION_STATUSES)[number];
-
-export type TransactionType = 'ach' | 'wire';
-
-/** One item of `newDistributions` after request validation. */
-export interface NewDistribution {
-  brokerageAccountId: string;
-  amountCents: number;
-  accountId?: string | null;
-  bankId?: string | null;
-  bankAccountId?: string | null;
-  transactionType?: TransactionType | null;
-  transactionMemo?: string | null;
-}
-
-export interface CreateDistributionsRequest {
-  newDistributions: NewDistribution[];
-}
-
-/** The distribution object, field for field and in the seed's order. */
-export interface Distribution {
-  id: string;
-  submissionId: string;
-  brokerageAccountId: string;
-  amountCents: number;
-  status: DistributionStatus;
-  accountId: string | null;
-  bankId: string | null;
-  bankAccountId: string | null;
-  transactionType: TransactionType | null;
-  transactionMemo: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+] as const satisfies readonly DistributionStatus[];
+type Missing = Exclude<DistributionStatus, (typeof DISTRIBUTION_STATUSES)[number]>;
+const _everyStatusListed: Missing extends never ? true : Missing = true;
+void _everyStatusListed;
 
 export interface Credential {
   clientId: string;
