@@ -7,6 +7,7 @@ import type { AppContext } from './core/api-module.js';
 import { SandboxClock } from './core/clock.js';
 import { IdFactory } from './core/ids.js';
 import { createRandom } from './core/random.js';
+import { FilePersistence } from './core/store/file-persistence.js';
 import { Store } from './core/store/store.js';
 
 export interface SandboxOptions {
@@ -52,7 +53,11 @@ export interface Sandbox {
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const random = createRandom(options.seed);
   const fixtureState = buildFixtures(random);
-  const store = await Store.open<SandboxData>({ fixtures: () => structuredClone(fixtureState) });
+  const persistence = options.data ? new FilePersistence<SandboxData>(options.data) : undefined;
+  const store = await Store.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), persistence });
+  // A restart under the same --seed would replay the id stream from its start and hand out ids
+  // already stored; the journal's sequence number moves the stream on, reproducibly.
+  if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const app = createApp(ctx, { bodyLimit: options.bodyLimit });
