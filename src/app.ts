@@ -3,10 +3,22 @@ import type { AppContext } from './core/api-module.js';
 import { toFailure } from './core/errors.js';
 import { API_MODULES, apiForPath, type SandboxData } from './apis/index.js';
 import type { ApiName } from './core/contract/spec.js';
+import { OperationIndex } from './core/contract/operations.js';
+import { strictResponses } from './core/contract/strict.js';
+import { requestLogging, type Logger, type RequestLabel } from './core/logging.js';
+import { docsRouter } from './docs/docs-router.js';
+import { createControlPlane, type ControlPlane } from './sandbox/control-plane.js';
+import { sendProblem } from './sandbox/problem.js';
 
 export interface AppOptions {
   /** Largest request body accepted, e.g. `1mb`. */
   bodyLimit?: string;
+  /** Check every API response against its spec; a drifting one becomes a 500 naming the violation. */
+  strict?: boolean;
+  /** One JSON line per request goes here; none when absent. */
+  logger?: Logger;
+  /** The `/_sandbox` controls, journal, coverage and faults; `createSandbox` passes its own. */
+  control?: ControlPlane;
 }
 
 /**
@@ -22,14 +34,24 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended'); // qs: filter[status][]=a → { filter: { status: ['a'] } }
+  if (options.logger) app.use(requestLogging(options.logger, labelRequest));
 
   app.get('/healthz', function healthz(_req, res) {
     res.status(200).json({ status: 'ok' });
   });
+  app.use(docsRouter(new Map(API_MODULES.map((api) => [api.name, api.mountPaths]))));
+
+  // Journal and coverage first (they record on `finish`), then the controls, then faults, which
+  // must answer before any API router (and so before Nova's idempotency store) sees the request.
+  const control = options.control ?? createControlPlane(ctx);
+  app.use(control.observe);
+  app.use(control.controls);
+  app.use(control.injectFaults);
 
   const routers = new Map<ApiName, Router>();
   for (const api of API_MODULES) {
     const router = express.Router();
+    if (options.strict) router.use(strictResponses(api));
     router.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
     router.use(api.router(ctx));
     routers.set(api.name, router);
@@ -41,11 +63,18 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   } satisfies RequestHandler);
 
   app.use(function notFound(req, res) {
-    res.status(404).type('application/problem+json').json({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${req.method} ${req.path}` });
+    sendProblem(res, { status: 404, message: `No route for ${req.method} ${req.path}` });
   } satisfies RequestHandler);
 
   app.use(renderErrors);
   return app;
+}
+
+/** The API and documented operation a request hit, for its log line. */
+function labelRequest(method: string, path: string): RequestLabel {
+  const api: ApiName | undefined = apiForPath(path)?.name ?? (path === '/_sandbox' || path.startsWith('/_sandbox/') ? 'sandbox' : undefined);
+  if (!api) return { api: null, operation: null };
+  return { api, operation: OperationIndex.for(api).match(method, path)?.operationId ?? null };
 }
 
 /**
@@ -55,11 +84,12 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
  */
 const renderErrors: ErrorRequestHandler = function renderErrors(error, req, res, _next) {
   const failure = toFailure(error);
+  res.locals.failure = failure; // the request journal reads why a request failed
   if (failure.kind === 'internal') res.locals.internalError = error;
   const api = apiForPath(req.path);
   if (res.headersSent) return;
   if (!api) {
-    res.status(failure.status).type('application/problem+json').json({ type: 'about:blank', title: failure.kind, status: failure.status, detail: failure.message });
+    sendProblem(res, failure); // the /_sandbox controls and paths no API owns
     return;
   }
   const rendered = api.renderError(failure);

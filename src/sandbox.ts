@@ -7,8 +7,13 @@ import type { AppContext } from './core/api-module.js';
 import { SandboxClock } from './core/clock.js';
 import { IdFactory } from './core/ids.js';
 import { createRandom } from './core/random.js';
+import type { Logger } from './core/logging.js';
 import { FilePersistence } from './core/store/file-persistence.js';
 import { Store } from './core/store/store.js';
+import { createControlPlane } from './sandbox/control-plane.js';
+import type { CoverageTracker } from './sandbox/coverage.js';
+import type { FaultRegistry } from './sandbox/faults.js';
+import type { RequestJournal } from './sandbox/journal.js';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */
@@ -20,24 +25,40 @@ export interface SandboxOptions {
   data?: string;
   /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
   strict?: boolean;
-  /** No per-request log lines. */
+  /** No per-request log lines, even when a `logger` is given. */
   quiet?: boolean;
+  /**
+   * Where the one-JSON-line-per-request log goes (`createLogger()` from `src/core/logging.ts`
+   * for pino on stdout). None by default: in-process use, tests included, stays silent; the CLI
+   * passes one unless `--quiet`.
+   */
+  logger?: Logger;
   /** Bearer token the `/_sandbox` control API requires (mandatory when listening beyond loopback). */
   adminToken?: string;
   /** Distributions progress through their statuses as the sandbox clock advances. */
   autoAdvance?: boolean;
   /** Write the contract-coverage report (JSON) here when the sandbox stops. */
   coverageOut?: string;
+  /** How many requests the `/_sandbox/requests` journal keeps (default 1000; older ones drop). */
+  journalSize?: number;
 }
 
 export interface Sandbox {
   app: Express;
   clock: SandboxClock;
   store: Store<SandboxData>;
+  /** The request journal behind `GET /_sandbox/requests`. */
+  journal: RequestJournal;
+  /** The faults armed through `/_sandbox/faults` (arm them here too: `faults.add({...})`). */
+  faults: FaultRegistry;
+  /** Contract coverage: `coverage.report()`, `coverage.table()`, `coverage.writeReport(file)`. */
+  coverage: CoverageTracker;
+  /** Moves the sandbox clock and, with `autoAdvance`, resolves once distributions have progressed. */
+  advanceClock(seconds: number): Promise<Date>;
   /** Listens (port 0 picks a free one) and resolves with the base URL. */
   start(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
-  /** Back to the fixtures; the clock's offset is cleared too. */
+  /** Back to the fixtures; clears faults, journal, coverage counts and the clock's offset too. */
   reset(): Promise<void>;
 }
 
@@ -60,17 +81,25 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
-  const app = createApp(ctx, { bodyLimit: options.bodyLimit });
+  const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize });
+  const logger = options.quiet ? undefined : options.logger;
+  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger });
   let server: Server | undefined;
 
   return {
     app,
     clock,
     store,
+    journal: control.journal,
+    faults: control.faults,
+    coverage: control.coverage,
+    advanceClock: control.advanceClock,
     async start(port = 0, host = '127.0.0.1') {
+      control.access.assertMayListenOn(host); // rejects: beyond loopback the controls need a token
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
       });
+      control.access.listeningOn(host);
       const address = server.address() as AddressInfo;
       return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     },
@@ -78,12 +107,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const s = server;
       server = undefined;
       if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      control.access.listeningOn(undefined);
+      control.stop();
+      if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
       await store.close();
     },
-    async reset() {
-      clock.resetOffset();
-      await store.reset();
-    },
+    reset: control.reset,
   };
 }
 

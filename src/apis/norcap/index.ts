@@ -5,6 +5,7 @@ import { norcapAuth } from './auth.js';
 import { createDistributions } from './create-distributions.js';
 import { renderNorcapError } from './envelope.js';
 import { norcapFixtures } from './fixtures.js';
+import { norcapLifecycle } from './lifecycle.js';
 import { getDistribution, listDistributions } from './read-distributions.js';
 import type { NorcapData } from './types.js';
 
@@ -14,6 +15,7 @@ export const norcapApi: ApiModule<NorcapData> = {
   mountPaths: ['/v3/custody'],
   fixtures: norcapFixtures,
   renderError: renderNorcapError,
+  lifecycle: norcapLifecycle,
   router(ctx) {
     const router = Router();
     router.use(norcapAuth(ctx.store));

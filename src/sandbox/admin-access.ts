@@ -1,0 +1,102 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { RequestHandler } from 'express';
+import { fail } from '../core/errors.js';
+
+/**
+ * True for hosts only this machine can reach: `localhost`, `127.0.0.0/8`, `::1` (also in
+ * brackets or IPv4-mapped). `0.0.0.0`, `::` and every other address are reachable from outside.
+ *
+ * @example
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('0.0.0.0');   // false
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/**
+ * Who may use the `/_sandbox` controls. Open on loopback; whenever an admin token is configured
+ * it is required; beyond loopback without one, nothing gets in (and `createSandbox().start()`
+ * refuses to listen there in the first place).
+ *
+ * @example
+ * const access = new ControlAccess('s3cret');
+ * access.requiresToken(); // true: a configured token is always required
+ */
+export class ControlAccess {
+  private listenHost: string | undefined;
+  private readonly tokenDigest: Buffer | undefined;
+
+  constructor(adminToken: string | undefined) {
+    this.tokenDigest = adminToken ? digest(adminToken) : undefined;
+  }
+
+  get hasToken(): boolean {
+    return this.tokenDigest !== undefined;
+  }
+
+  /** Records where the server listens (set by `start()`, cleared by `stop()`). */
+  listeningOn(host: string | undefined): void {
+    this.listenHost = host;
+  }
+
+  /**
+   * Throws unless the server may listen on `host`: beyond loopback the controls would be open
+   * to the network, so an admin token is mandatory there.
+   */
+  assertMayListenOn(host: string): void {
+    if (!isLoopbackHost(host) && !this.hasToken) {
+      throw new Error(
+        `refusing to listen on ${host} without an admin token: the /_sandbox control API would be open to the network; ` +
+          'pass --admin-token <token> (or SANDBOX_ADMIN_TOKEN), or listen on 127.0.0.1',
+      );
+    }
+  }
+
+  /**
+   * Whether a request needs the token. `localAddress` (the socket's) decides when the listening
+   * host is unknown, i.e. when someone served `sandbox.app` by other means than `start()`.
+   */
+  requiresToken(localAddress?: string): boolean {
+    if (this.hasToken) return true;
+    const host = this.listenHost ?? localAddress;
+    return host !== undefined && !isLoopbackHost(host);
+  }
+
+  /** True when `authorization` carries the configured token (constant-time comparison). */
+  accepts(authorization: string | undefined): boolean {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match || !this.tokenDigest) return false;
+    return timingSafeEqual(digest(match[1] as string), this.tokenDigest);
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/**
+ * Guards the control API: 401 problem unless the request may pass.
+ *
+ * @example
+ * controlRouter.use(requireAdmin(access));
+ */
+export function requireAdmin(access: ControlAccess): RequestHandler {
+  return function requireAdminToken(req, _res, next) {
+    if (access.requiresToken(req.socket.localAddress) && !access.accepts(req.headers.authorization)) {
+      fail({
+        kind: 'unauthenticated',
+        status: 401,
+        message: access.hasToken
+          ? 'the sandbox control API requires Authorization: Bearer <admin token>'
+          : 'the sandbox control API is closed beyond loopback unless an admin token is configured',
+        headers: { 'WWW-Authenticate': 'Bearer realm="sandbox"' },
+      });
+    }
+    next();
+  };
+}

@@ -1,0 +1,113 @@
+import express, { Router, type RequestHandler } from 'express';
+import { API_MODULES, type SandboxData } from '../apis/index.js';
+import type { AppContext } from '../core/api-module.js';
+import { requestValidation } from '../core/validation.js';
+import { ControlAccess, requireAdmin } from './admin-access.js';
+import { AutoAdvancer } from './auto-advance.js';
+import { CoverageTracker } from './coverage.js';
+import { injectFaults, type Sleep } from './fault-injection.js';
+import { FaultRegistry } from './faults.js';
+import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
+import { observeRequests } from './observe-requests.js';
+import { coverageRoutes } from './routes/coverage-routes.js';
+import { faultRoutes } from './routes/fault-routes.js';
+import { journalRoutes } from './routes/journal-routes.js';
+import { lifecycleRoutes } from './routes/lifecycle-routes.js';
+import { stateRoutes } from './routes/state-routes.js';
+
+export interface ControlPlaneOptions {
+  /** Bearer token the `/_sandbox` controls require (always, once configured). */
+  adminToken?: string;
+  /** Progress distributions as the clock advances. */
+  autoAdvance?: boolean;
+  /** How many requests the journal keeps (default 1000). */
+  journalSize?: number;
+  /** How injected latency waits; a real timer unless a test passes its own. */
+  sleep?: Sleep;
+}
+
+/**
+ * The sandbox's own services and the request-pipeline pieces behind `/_sandbox`. The app mounts
+ * its three middleware in this order: `observe` (journal, coverage), `controls` (the control
+ * API), `faults` (before the API routers, so faults never reach them).
+ */
+export interface ControlPlane {
+  journal: RequestJournal;
+  faults: FaultRegistry;
+  coverage: CoverageTracker;
+  access: ControlAccess;
+  /** Moves the clock and waits for auto-advance to settle. */
+  advanceClock(seconds: number): Promise<Date>;
+  /** Fixtures back, no faults, empty journal, zero coverage, clock offset zero. */
+  reset(): Promise<void>;
+  /** Stops listening to the clock. */
+  stop(): void;
+  observe: RequestHandler;
+  controls: RequestHandler;
+  injectFaults: RequestHandler;
+}
+
+/**
+ * Builds the control plane over the app's context.
+ *
+ * @example
+ * const control = createControlPlane(ctx, { adminToken: 's3cret', autoAdvance: true });
+ * const app = createApp(ctx, { control });
+ * await control.advanceClock(60);
+ */
+export function createControlPlane(ctx: AppContext<SandboxData>, options: ControlPlaneOptions = {}): ControlPlane {
+  const journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
+  const faults = new FaultRegistry();
+  const coverage = new CoverageTracker(
+    API_MODULES.map((api) => api.name),
+    ctx.clock,
+  );
+  const access = new ControlAccess(options.adminToken);
+  const autoAdvancer = options.autoAdvance ? new AutoAdvancer(ctx, API_MODULES) : undefined;
+
+  async function advanceClock(seconds: number): Promise<Date> {
+    const now = ctx.clock.advance(seconds);
+    await autoAdvancer?.settled();
+    return now;
+  }
+
+  async function reset(): Promise<void> {
+    // A run still writing would land on top of the fresh fixtures; let it finish first.
+    await autoAdvancer?.settled().catch(() => undefined);
+    faults.clear();
+    journal.clear();
+    ctx.clock.resetOffset();
+    await ctx.store.reset();
+    coverage.reset();
+  }
+
+  const router = Router();
+  router.use(requireAdmin(access));
+  router.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
+  router.use(requestValidation('sandbox'));
+  router.use(stateRoutes({ clock: ctx.clock, reset, advanceClock }));
+  router.use(faultRoutes(faults));
+  router.use(journalRoutes(journal));
+  router.use(coverageRoutes(coverage));
+  router.use(lifecycleRoutes(ctx, API_MODULES));
+
+  return {
+    journal,
+    faults,
+    coverage,
+    access,
+    advanceClock,
+    reset,
+    stop: () => autoAdvancer?.stop(),
+    observe: observeRequests({ journal, coverage, clock: ctx.clock }),
+    controls: function dispatchToControls(req, res, next) {
+      if (!isControlPath(req.path)) return next();
+      return router(req, res, next);
+    },
+    injectFaults: injectFaults(faults, options.sleep),
+  };
+}
+
+function isControlPath(path: string): boolean {
+  return path === '/_sandbox' || path.startsWith('/_sandbox/');
+}

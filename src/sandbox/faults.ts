@@ -1,0 +1,124 @@
+import { fail } from '../core/errors.js';
+
+/** What a client asks for (`POST /_sandbox/faults`, already checked against openapi/sandbox.yaml). */
+export interface FaultSpec {
+  /** An HTTP method, or `*` for any. */
+  method: string;
+  /** An exact path or a pattern: `*` is any run of characters, `{name}` one path segment. */
+  path: string;
+  /** The status to answer; omitted for a delay-only fault. */
+  status?: number;
+  count?: number;
+  latency_ms?: number;
+  /** `Retry-After` seconds of a 429 (default 1). */
+  retry_after?: number;
+}
+
+/** An armed fault as the control API shows it. */
+export interface Fault {
+  id: string;
+  method: string;
+  path: string;
+  status: number | null;
+  count: number;
+  remaining: number;
+  latency_ms: number;
+  retry_after: number | null;
+}
+
+interface ArmedFault extends Fault {
+  regex: RegExp;
+}
+
+/** At most this many faults at once: faults are state a client grows, so they are bounded. */
+export const MAX_FAULTS = 100;
+
+/**
+ * `/v1/distributions/{id}` → one segment for `{id}`; `/v1/*` → anything after `/v1/`. The rest
+ * is literal. A trailing slash on the request is tolerated, as express routes tolerate it.
+ *
+ * @example
+ * compilePathPattern('/v1/distributions/{id}').test('/v1/distributions/dst_1'); // true
+ * compilePathPattern('/v1/*').test('/v1/a/b');                                  // true
+ */
+export function compilePathPattern(pattern: string): RegExp {
+  const source = pattern
+    .split(/(\*|\{[^}/]+\})/)
+    .map((part) => (part === '*' ? '.*' : /^\{[^}/]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}/?$`);
+}
+
+/**
+ * The faults armed through `/_sandbox/faults`, oldest first. `take()` is what the request
+ * pipeline calls: it finds the oldest fault matching a request and uses up one of its count.
+ *
+ * @example
+ * const faults = new FaultRegistry();
+ * faults.add({ method: 'POST', path: '/v3/custody/distributions', status: 503 });
+ * faults.take('POST', '/v3/custody/distributions')?.status; // 503
+ * faults.take('POST', '/v3/custody/distributions');         // undefined: its count was 1
+ */
+export class FaultRegistry {
+  private readonly armed = new Map<string, ArmedFault>();
+  private sequence = 0;
+
+  add(spec: FaultSpec): Fault {
+    if (spec.status === undefined && spec.latency_ms === undefined) {
+      fail({ kind: 'validation', status: 400, message: 'a fault needs a status, a latency_ms, or both' });
+    }
+    if (this.armed.size >= MAX_FAULTS) {
+      fail({ kind: 'rule', status: 409, message: `at most ${MAX_FAULTS} faults may be armed at once; DELETE /_sandbox/faults first` });
+    }
+    const count = spec.count ?? 1;
+    const fault: ArmedFault = {
+      id: `flt_${++this.sequence}`,
+      method: spec.method.toUpperCase(),
+      path: spec.path,
+      status: spec.status ?? null,
+      count,
+      remaining: count,
+      latency_ms: spec.latency_ms ?? 0,
+      retry_after: spec.status === 429 ? (spec.retry_after ?? 1) : null,
+      regex: compilePathPattern(spec.path),
+    };
+    this.armed.set(fault.id, fault);
+    return publicFault(fault);
+  }
+
+  list(): Fault[] {
+    return [...this.armed.values()].map(publicFault);
+  }
+
+  delete(id: string): boolean {
+    return this.armed.delete(id);
+  }
+
+  clear(): void {
+    this.armed.clear();
+  }
+
+  get size(): number {
+    return this.armed.size;
+  }
+
+  /**
+   * The oldest fault matching this request, with one use consumed (a used-up fault is
+   * disarmed), or undefined. O(1) when no fault is armed, the usual case.
+   */
+  take(method: string, path: string): Fault | undefined {
+    if (this.armed.size === 0) return undefined;
+    const upper = method.toUpperCase();
+    for (const fault of this.armed.values()) {
+      if ((fault.method !== '*' && fault.method !== upper) || !fault.regex.test(path)) continue;
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.armed.delete(fault.id);
+      return publicFault(fault);
+    }
+    return undefined;
+  }
+}
+
+function publicFault({ regex: _regex, ...fault }: ArmedFault): Fault {
+  return fault;
+}

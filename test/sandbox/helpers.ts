@@ -1,0 +1,34 @@
+import request from 'supertest';
+import type { Sandbox } from '../../src/sandbox.js';
+import { expectContract } from '../support/harness.js';
+
+/** A control-API call; the answer is checked against openapi/sandbox.yaml. */
+export async function control(sb: Sandbox, method: 'get' | 'post' | 'delete', path: string, body?: object, auth?: string): Promise<request.Response> {
+  let req = request(sb.app)[method](path);
+  if (auth) req = req.set('Authorization', auth);
+  const res = body === undefined ? await req : await req.send(body);
+  expectContract('sandbox', res);
+  return res;
+}
+
+/** The journal, newest first. */
+export async function journal(sb: Sandbox, query = ''): Promise<JournalEntryBody[]> {
+  const res = await control(sb, 'get', `/_sandbox/requests${query}`);
+  if (res.status !== 200) throw new Error(`journal answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.entries as JournalEntryBody[];
+}
+
+export interface JournalEntryBody {
+  seq: number;
+  time: string;
+  api: string | null;
+  operation: string | null;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  matched_contract: boolean;
+  problems: string[];
+  failure: { kind: string; message: string; field?: string } | null;
+  fault: { id: string; status: number | null; latency_ms: number } | null;
+}
