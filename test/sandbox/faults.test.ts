@@ -1,0 +1,182 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import express from 'express';
+import request from 'supertest';
+import { FaultRegistry, MAX_FAULTS } from '../../src/sandbox/faults.js';
+import { injectFaults } from '../../src/sandbox/fault-injection.js';
+import type { Sandbox } from '../../src/sandbox.js';
+import { testSandbox } from '../support/harness.js';
+import { create, get, item, PATH } from '../norcap/helpers.js';
+import { control, journal } from './helpers.js';
+
+let sb: Sandbox;
+beforeEach(async () => {
+  sb = await testSandbox();
+});
+
+async function arm(body: object): Promise<request.Response> {
+  const res = await control(sb, 'post', '/_sandbox/faults', body);
+  if (res.status !== 201) throw new Error(`fault not armed: ${JSON.stringify(res.body)}`);
+  return res;
+}
+
+describe('POST /_sandbox/faults: injected failures in the API’s own envelope', () => {
+  test('an injected 503 on NorCap answers the NorCap envelope, creates nothing, and the next request passes', async () => {
+    const armed = await arm({ method: 'POST', path: PATH, status: 503 });
+    expect(armed.body).toEqual({ id: 'flt_1', method: 'POST', path: PATH, status: 503, count: 1, remaining: 1, latency_ms: 0, retry_after: null });
+
+    const faulted = await create(sb, item());
+    expect(faulted.status).toBe(503);
+    expect(faulted.body).toEqual({ statusCode: '1503', statusDesc: 'Service unavailable' });
+    expect(sb.store.count('norcapDistributions')).toBe(0);
+
+    const next = await create(sb, item());
+    expect(next.status).toBe(200);
+    expect(sb.store.count('norcapDistributions')).toBe(1);
+    expect((await control(sb, 'get', '/_sandbox/faults')).body).toEqual({ faults: [] });
+  });
+
+  test('a fault answers before authentication: even a credential-less request gets it', async () => {
+    await arm({ method: 'GET', path: PATH, status: 500 });
+    const res = await request(sb.app).get(PATH);
+
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ statusCode: '1500', statusDesc: 'Internal server error' });
+  });
+
+  test('an injected 429 carries Retry-After (default 1 s, or retry_after)', async () => {
+    await arm({ method: 'GET', path: PATH, status: 429 });
+    await arm({ method: 'GET', path: PATH, status: 429, retry_after: 30 });
+
+    const first = await get(sb, PATH);
+    const second = await get(sb, PATH);
+    expect(first.status).toBe(429);
+    expect(first.body).toEqual({ statusCode: '1429', statusDesc: 'Too many requests' });
+    expect(first.headers['retry-after']).toBe('1');
+    expect(second.status).toBe(429);
+    expect(second.headers['retry-after']).toBe('30');
+    expect((await get(sb, PATH)).status).toBe(200);
+  });
+
+  test('count is honoured: exactly that many matching requests fail, and GET lists what remains', async () => {
+    await arm({ method: 'GET', path: PATH, status: 503, count: 2 });
+
+    expect((await get(sb, PATH)).status).toBe(503);
+    expect((await control(sb, 'get', '/_sandbox/faults')).body.faults).toEqual([expect.objectContaining({ id: 'flt_1', count: 2, remaining: 1 })]);
+    expect((await get(sb, PATH)).status).toBe(503);
+    expect((await get(sb, PATH)).status).toBe(200);
+    expect((await control(sb, 'get', '/_sandbox/faults')).body.faults).toEqual([]);
+  });
+
+  test('the method and path must match: another method or path passes untouched', async () => {
+    await arm({ method: 'POST', path: PATH, status: 503 });
+
+    expect((await get(sb, PATH)).status).toBe(200);
+    expect((await control(sb, 'get', '/_sandbox/faults')).body.faults[0].remaining).toBe(1);
+  });
+
+  test("paths may be the spec's template or a * wildcard; method * matches any", async () => {
+    const created = await create(sb, item());
+    const one = `${PATH}/${created.body.distributions[0].id}`;
+    await arm({ method: 'GET', path: '/v3/custody/distributions/{distributionId}', status: 503 });
+    await arm({ method: '*', path: '/v3/custody/*', status: 500, count: 2 });
+
+    expect((await get(sb, PATH)).status).toBe(500); // the template does not match the list path
+    expect((await get(sb, one)).status).toBe(503); // the template matches; the older fault wins
+    expect((await create(sb, item())).status).toBe(500); // method *
+    expect((await get(sb, one)).status).toBe(200);
+  });
+
+  test('a latency-only fault delays the request, which then succeeds; the journal shows the fault', async () => {
+    await arm({ method: 'GET', path: PATH, latency_ms: 20 });
+
+    const res = await get(sb, PATH);
+    expect(res.status).toBe(200);
+    const [entry] = await journal(sb);
+    expect(entry).toMatchObject({ status: 200, matched_contract: true, failure: null, fault: { id: 'flt_1', status: null, latency_ms: 20 } });
+    expect((await control(sb, 'get', '/_sandbox/faults')).body.faults).toEqual([]);
+  });
+
+  test('the journal records an injected failure as a fault on a request that matched the contract', async () => {
+    await arm({ method: 'POST', path: PATH, status: 503 });
+    await create(sb, item());
+
+    const [entry] = await journal(sb);
+    expect(entry).toMatchObject({ operation: 'createDistributions', status: 503, matched_contract: true, failure: { kind: 'fault' }, fault: { id: 'flt_1', status: 503, latency_ms: 0 } });
+  });
+
+  test('DELETE clears every fault; DELETE /{id} one; an unknown id is a 404 problem', async () => {
+    await arm({ method: 'GET', path: PATH, status: 503 });
+    await arm({ method: 'POST', path: PATH, status: 503 });
+
+    expect((await control(sb, 'delete', '/_sandbox/faults/flt_1')).status).toBe(204);
+    expect((await control(sb, 'get', '/_sandbox/faults')).body.faults.map((f: { id: string }) => f.id)).toEqual(['flt_2']);
+    const missing = await control(sb, 'delete', '/_sandbox/faults/flt_1');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: "no fault 'flt_1' is armed" });
+
+    expect((await control(sb, 'delete', '/_sandbox/faults')).status).toBe(204);
+    expect((await control(sb, 'get', '/_sandbox/faults')).body.faults).toEqual([]);
+    expect((await create(sb, item())).status).toBe(200);
+  });
+
+  test.each([
+    ['neither status nor latency', { method: 'GET', path: PATH }, 'a fault needs a status, a latency_ms, or both'],
+    ['a 2xx status', { method: 'GET', path: PATH, status: 200 }, 'status must be >= 400'],
+    ['an unknown method', { method: 'TRACE', path: PATH, status: 500 }, 'method must be one of'],
+    ['a relative path', { method: 'GET', path: 'v3', status: 500 }, 'path must match pattern'],
+    ['a zero count', { method: 'GET', path: PATH, status: 500, count: 0 }, 'count must be >= 1'],
+  ])('%s is a 400 problem and nothing is armed', async (_name, body, detail) => {
+    const res = await control(sb, 'post', '/_sandbox/faults', body);
+
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toContain(detail);
+    expect(sb.faults.size).toBe(0);
+  });
+
+  test(`at most ${MAX_FAULTS} faults are armed at once (409 beyond)`, async () => {
+    for (let i = 0; i < MAX_FAULTS; i++) sb.faults.add({ method: 'GET', path: `/v3/custody/x${i}`, status: 500 });
+
+    const res = await control(sb, 'post', '/_sandbox/faults', { method: 'GET', path: PATH, status: 500 });
+    expect(res.status).toBe(409);
+    expect(sb.faults.size).toBe(MAX_FAULTS);
+  });
+
+  test('faults never touch the controls or the health check', async () => {
+    await arm({ method: '*', path: '*', status: 503 });
+
+    expect((await control(sb, 'get', '/_sandbox/clock')).status).toBe(200);
+    expect((await request(sb.app).get('/healthz')).status).toBe(200);
+    expect(sb.faults.list()[0]?.remaining).toBe(1);
+  });
+});
+
+describe('injectFaults: the delay comes before the request proceeds', () => {
+  test('the handler runs only once the injected latency has elapsed', async () => {
+    const faults = new FaultRegistry();
+    faults.add({ method: 'GET', path: PATH, latency_ms: 250 });
+    let release: () => void = () => undefined;
+    const waits: number[] = [];
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        waits.push(ms);
+        release = resolve;
+      });
+    let handled = false;
+    const app = express()
+      .use(injectFaults(faults, sleep))
+      .get(PATH, (_req, res) => {
+        handled = true;
+        res.json({ ok: true });
+      });
+
+    const pending = request(app).get(PATH).then((res) => res);
+    while (waits.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(waits).toEqual([250]);
+    expect(handled).toBe(false);
+
+    release();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(handled).toBe(true);
+  });
+});
