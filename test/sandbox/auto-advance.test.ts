@@ -1,0 +1,72 @@
+import { describe, expect, test } from '@jest/globals';
+import type { Sandbox } from '../../src/sandbox.js';
+import { testSandbox } from '../support/harness.js';
+import { create, get, item, PATH } from '../norcap/helpers.js';
+import { control } from './helpers.js';
+
+async function createOne(sb: Sandbox, overrides: Record<string, unknown>): Promise<string> {
+  const res = await create(sb, item(overrides));
+  expect(res.status).toBe(200);
+  return res.body.distributions[0].id as string;
+}
+
+async function read(sb: Sandbox, id: string): Promise<Record<string, unknown>> {
+  const res = await get(sb, `${PATH}/${id}`);
+  expect(res.status).toBe(200);
+  return res.body.distribution;
+}
+
+const ROUTING = { accountId: undefined, bankId: '012345678', bankAccountId: '123456789' };
+const BIC = { accountId: undefined, bankId: 'CHASDEFX123', bankAccountId: 'DE89370400440532013000' };
+
+describe('--auto-advance', () => {
+  test('pending becomes processing after 60 s (its transaction type settled), then completed after 60 s more', async () => {
+    const sb = await testSandbox({ autoAdvance: true });
+    const ach = await createOne(sb, ROUTING);
+    const wire = await createOne(sb, BIC);
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 59 });
+    expect(await read(sb, ach)).toMatchObject({ status: 'pending', transactionType: null });
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 1 });
+    expect(await read(sb, ach)).toMatchObject({ status: 'processing', transactionType: 'ach', updatedAt: '2024-04-20 12:01:00' });
+    expect(await read(sb, wire)).toMatchObject({ status: 'processing', transactionType: 'wire', updatedAt: '2024-04-20 12:01:00' });
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 60 });
+    expect(await read(sb, ach)).toMatchObject({ status: 'completed', transactionType: 'ach', updatedAt: '2024-04-20 12:02:00' });
+    expect(await read(sb, wire)).toMatchObject({ status: 'completed', transactionType: 'wire' });
+  });
+
+  test('one long jump takes every step that fell due, each stamped when it was due; other statuses stay', async () => {
+    const sb = await testSandbox({ autoAdvance: true });
+    const id = await createOne(sb, ROUTING);
+    const held = await createOne(sb, ROUTING);
+    await control(sb, 'post', `/_sandbox/norcap/distributions/${held}/status`, { status: 'on_hold' });
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3600 });
+
+    expect(await read(sb, id)).toMatchObject({ status: 'completed', transactionType: 'ach', updatedAt: '2024-04-20 12:02:00' });
+    expect(await read(sb, held)).toMatchObject({ status: 'on_hold', updatedAt: '2024-04-20 12:00:00' });
+  });
+
+  test('a distribution moved by hand counts its interval from that move', async () => {
+    const sb = await testSandbox({ autoAdvance: true });
+    const id = await createOne(sb, BIC);
+    await sb.advanceClock(30);
+    await control(sb, 'post', `/_sandbox/norcap/distributions/${id}/status`, { status: 'processing' });
+
+    await sb.advanceClock(45); // 75 s after creation, 45 s after the move
+    expect(await read(sb, id)).toMatchObject({ status: 'processing' });
+    await sb.advanceClock(15);
+    expect(await read(sb, id)).toMatchObject({ status: 'completed', updatedAt: '2024-04-20 12:01:30' });
+  });
+
+  test('without the option nothing moves on its own', async () => {
+    const sb = await testSandbox();
+    const id = await createOne(sb, ROUTING);
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3600 });
+
+    expect(await read(sb, id)).toMatchObject({ status: 'pending', transactionType: null });
+  });
+});
