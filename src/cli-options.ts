@@ -1,43 +1,123 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { packagePath } from './core/paths.js';
 import type { SandboxOptions } from './sandbox.js';
 
 export interface CliOptions extends SandboxOptions {
   port: number;
   host: string;
+  strict: boolean;
+  quiet: boolean;
+  autoAdvance: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     return n;
   };
 }
 
+function instant(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError('expected an ISO 8601 instant, e.g. 2024-04-20T12:00:00Z');
+  }
+  return date;
+}
+
+/** Boolean flags whose environment twin is read as a word, not just "is it set". */
+const BOOLEAN_FLAGS = [
+  { key: 'strict', env: 'SANDBOX_STRICT' },
+  { key: 'quiet', env: 'SANDBOX_QUIET' },
+  { key: 'autoAdvance', env: 'SANDBOX_AUTO_ADVANCE' },
+] as const;
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+
+function version(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}
+
 /**
- * The command line: every flag has an environment twin (commander's `.env()`), and flags win
- * over the environment. Parsing is kept apart from `cli.ts` so it can be tested without a server.
+ * The command line: every flag has an environment twin (shown in `--help`), and a flag wins
+ * over its twin. An empty variable counts as unset; boolean twins take `1/0`, `true/false`,
+ * `yes/no` or `on/off`. Parsing is kept apart from `cli.ts` so it can be tested without a
+ * server: errors throw commander's `CommanderError` (exit code 1; 0 for `--help`/`--version`)
+ * after writing the message to `output.writeErr` (stderr by default).
  *
  * @example
  * parseCli(['node', 'cli', '--port', '5000']).port; // 5000
+ * parseCli(['node', 'cli'], { SANDBOX_STRICT: 'true' }).strict; // true
  */
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, output?: OutputConfiguration): CliOptions {
   const program = new Command()
     .name('fund-sandbox')
     .description('Stateful mock and contract-test server for the Nova and NorCap custody fund-distribution APIs')
+    .version(version(), '-v, --version')
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').env('PORT').default(4010).argParser(integer('port', 0, 65535)))
-    .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('127.0.0.1'))
+    .addOption(new Option('--host <host>', 'address to listen on (beyond loopback needs --admin-token)').env('HOST').default('127.0.0.1'))
     .addOption(new Option('--seed <seed>', 'seed for generated fixtures and ids (reproducible runs)').env('SANDBOX_SEED').argParser(integer('seed', 0, 2 ** 31 - 1)))
+    .addOption(new Option('--data <file>', 'keep all state in this JSON file (and FILE.journal); a restart resumes it').env('SANDBOX_DATA'))
+    .addOption(new Option('--strict', 'check every response against its spec; a drifting one answers 500 naming the violation').env('SANDBOX_STRICT'))
+    .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
+    .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
+    .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
+    .addOption(new Option('--coverage-out <file>', 'write the contract-coverage report (JSON) here on shutdown').env('SANDBOX_COVERAGE_OUT'))
+    .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only /_sandbox/clock moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
+    .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError('(run with --help for usage)');
+  if (output) program.configureOutput(output);
+
   // Commander reads env twins from process.env; a test passes its own env.
   const saved = process.env;
-  process.env = env;
+  process.env = withoutEmptyValues(env);
   try {
     program.parse(argv);
   } finally {
     process.env = saved;
   }
-  const opts = program.opts<{ port: number; host: string; seed?: number }>();
-  return { port: opts.port, host: opts.host, seed: opts.seed };
+
+  const opts = program.opts<{
+    port: number;
+    host: string;
+    seed?: number;
+    data?: string;
+    strict?: boolean;
+    quiet?: boolean;
+    adminToken?: string;
+    autoAdvance?: boolean;
+    coverageOut?: string;
+    frozenClock?: Date;
+  }>();
+  // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
+  const flags = { strict: false, quiet: false, autoAdvance: false };
+  for (const { key, env: name } of BOOLEAN_FLAGS) {
+    if (program.getOptionValueSource(key) !== 'env') flags[key] = opts[key] === true;
+    else flags[key] = booleanWord(program, name, String(env[name]));
+  }
+  return {
+    port: opts.port,
+    host: opts.host,
+    seed: opts.seed,
+    data: opts.data,
+    adminToken: opts.adminToken,
+    coverageOut: opts.coverageOut,
+    frozenAt: opts.frozenClock,
+    ...flags,
+  };
+}
+
+function booleanWord(program: Command, name: string, value: string): boolean {
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  return program.error(`error: env '${name}' must be one of ${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')}, got '${value}'`, { code: 'sandbox.invalidEnv' });
+}
+
+function withoutEmptyValues(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
 }

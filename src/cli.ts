@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { parseCli, type CliOptions } from './cli-options.js';
-import { createSandbox } from './sandbox.js';
+import { createLogger, type Logger } from './core/logging.js';
+import { createSandbox, type Sandbox } from './sandbox.js';
 
+/**
+ * `fund-sandbox`: serve until SIGTERM or SIGINT, then stop accepting connections, let
+ * in-flight requests finish, flush the data file (`--data`), write the coverage report
+ * (`--coverage-out`) and exit 0. A second signal exits at once (1).
+ *
+ * The first line on stdout says where it listens (`… listening on http://127.0.0.1:4010`), as
+ * JSON when logging is on, as plain text under `--quiet`: with `--port 0` it is how a caller
+ * learns the port.
+ */
 async function main(): Promise<void> {
   let options: CliOptions;
   try {
@@ -11,14 +21,40 @@ async function main(): Promise<void> {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     throw error;
   }
-  const sandbox = await createSandbox(options);
+  const logger = options.quiet ? undefined : createLogger();
+  const sandbox = await createSandbox({ ...options, logger });
   const url = await sandbox.start(options.port, options.host);
-  process.stdout.write(`fund-distribution sandbox listening on ${url}\n`);
-  const shutdown = (): void => {
-    void sandbox.stop().then(() => process.exit(0));
+  if (logger) logger.info({ url, data: options.data ?? null, strict: options.strict }, `fund-distribution sandbox listening on ${url}`);
+  else process.stdout.write(`fund-distribution sandbox listening on ${url}\n`);
+  stopOnSignals(sandbox, logger);
+}
+
+function stopOnSignals(sandbox: Sandbox, logger: Logger | undefined): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting without finishing\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger?.info({ signal }, 'shutting down: finishing in-flight requests');
+    sandbox.stop().then(
+      () => exit(logger, 0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        exit(logger, 1);
+      },
+    );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** Exits once the log lines written so far have reached stdout. */
+function exit(logger: Logger | undefined, code: number): void {
+  if (!logger) process.exit(code);
+  logger.info('stopped');
+  logger.flush(() => process.exit(code));
 }
 
 main().catch((error: unknown) => {

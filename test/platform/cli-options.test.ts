@@ -1,0 +1,116 @@
+import { describe, expect, test } from '@jest/globals';
+import { CommanderError } from 'commander';
+import { parseCli } from '../../src/cli-options.js';
+
+/** Parses like the CLI, with its own environment, capturing what commander would print. */
+function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output = { writeOut: (s: string) => void out.push(s), writeErr: (s: string) => void err.push(s) };
+  try {
+    return { options: parseCli(['node', 'fund-sandbox', ...args], env, output), out: out.join(''), err: err.join('') };
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    return { error, out: out.join(''), err: err.join('') };
+  }
+}
+
+describe('command line', () => {
+  test('defaults: loopback port 4010, in memory, logging on, nothing strict', () => {
+    expect(parse([]).options).toEqual({
+      port: 4010,
+      host: '127.0.0.1',
+      seed: undefined,
+      data: undefined,
+      strict: false,
+      quiet: false,
+      adminToken: undefined,
+      autoAdvance: false,
+      coverageOut: undefined,
+      frozenAt: undefined,
+    });
+  });
+
+  test('every flag maps to its SandboxOptions field', () => {
+    const { options } = parse([
+      '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
+      '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z',
+    ]);
+    expect(options).toEqual({
+      port: 0,
+      host: '::1',
+      seed: 7,
+      data: 'state.json',
+      strict: true,
+      quiet: true,
+      adminToken: 's3cret',
+      autoAdvance: true,
+      coverageOut: 'coverage.json',
+      frozenAt: new Date('2024-04-20T12:00:00Z'),
+    });
+  });
+
+  test('every flag has an environment twin', () => {
+    const { options } = parse([], {
+      PORT: '5000',
+      HOST: '0.0.0.0',
+      SANDBOX_SEED: '3',
+      SANDBOX_DATA: '/tmp/state.json',
+      SANDBOX_STRICT: 'true',
+      SANDBOX_QUIET: '1',
+      SANDBOX_ADMIN_TOKEN: 'tok',
+      SANDBOX_AUTO_ADVANCE: 'yes',
+      SANDBOX_COVERAGE_OUT: 'cov.json',
+      SANDBOX_FROZEN_AT: '2024-01-01T00:00:00+02:00',
+    });
+    expect(options).toEqual({
+      port: 5000,
+      host: '0.0.0.0',
+      seed: 3,
+      data: '/tmp/state.json',
+      strict: true,
+      quiet: true,
+      adminToken: 'tok',
+      autoAdvance: true,
+      coverageOut: 'cov.json',
+      frozenAt: new Date('2023-12-31T22:00:00Z'),
+    });
+  });
+
+  test('boolean twins read the word: false/0/no/off are off; an empty variable is unset', () => {
+    expect(parse([], { SANDBOX_STRICT: 'false', SANDBOX_QUIET: '0', SANDBOX_AUTO_ADVANCE: 'off' }).options).toMatchObject({ strict: false, quiet: false, autoAdvance: false });
+    expect(parse([], { SANDBOX_DATA: '', PORT: '' }).options).toMatchObject({ data: undefined, port: 4010 });
+  });
+
+  test('a flag wins over its twin', () => {
+    expect(parse(['--port', '1234', '--strict'], { PORT: '5000', SANDBOX_STRICT: 'false' }).options).toMatchObject({ port: 1234, strict: true });
+  });
+
+  test.each([
+    [['--port', '70000'], {}, /port must be an integer from 0 to 65535/],
+    [['--port', '12abc'], {}, /port must be an integer/],
+    [['--seed', '-1'], {}, /seed must be an integer/],
+    [['--frozen-clock', 'yesterday'], {}, /expected an ISO 8601 instant/],
+    [['--bogus'], {}, /unknown option '--bogus'/],
+    [[], { SANDBOX_STRICT: 'maybe' }, /env 'SANDBOX_STRICT' must be one of 1, true, yes, on, 0, false, no, off, got 'maybe'/],
+    [[], { PORT: 'eighty' }, /from env 'PORT' is invalid/],
+  ] as [string[], NodeJS.ProcessEnv, RegExp][])('%j %j is refused with exit code 1', (args, env, message) => {
+    const { error, err } = parse(args, env);
+    expect(error?.exitCode).toBe(1);
+    expect(err).toMatch(message);
+    expect(err).toMatch(/--help/);
+  });
+
+  test('--help lists every flag with its twin and exits 0', () => {
+    const { error, out } = parse(['--help']);
+    expect(error?.exitCode).toBe(0);
+    for (const [flag, twin] of [
+      ['--port', 'PORT'], ['--host', 'HOST'], ['--seed', 'SANDBOX_SEED'], ['--data', 'SANDBOX_DATA'], ['--strict', 'SANDBOX_STRICT'],
+      ['--quiet', 'SANDBOX_QUIET'], ['--admin-token', 'SANDBOX_ADMIN_TOKEN'], ['--auto-advance', 'SANDBOX_AUTO_ADVANCE'],
+      ['--coverage-out', 'SANDBOX_COVERAGE_OUT'], ['--frozen-clock', 'SANDBOX_FROZEN_AT'],
+    ]) {
+      expect(out).toContain(flag as string);
+      expect(out.replace(/\s+/g, ' ')).toContain(`env: ${twin}`);
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
+import { httpJson, startChild, type ChildServer } from './child-server.js';
+
+const AUTH = { Authorization: SANDBOX_AUTH };
+
+let dir: string;
+const children: ChildServer[] = [];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
+});
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function start(args: string[]): Promise<ChildServer> {
+  const server = await startChild(args);
+  children.push(server);
+  return server;
+}
+
+/** Every distribution id the fixture credential can list, page by page. */
+async function listedIds(url: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (let offset = 0; ; offset += 500) {
+    const page = await httpJson('GET', `${url}${PATH}?limit=500&offset=${offset}`, { headers: AUTH });
+    expect(page.status).toBe(200);
+    const { custody_distributions: distributions, pagination } = page.body as { custody_distributions: { id: string }[]; pagination: { totalRecords: number } };
+    for (const d of distributions) ids.add(d.id);
+    if (offset + 500 >= pagination.totalRecords) return ids;
+  }
+}
+
+describe('the CLI as a process', () => {
+  test('kill -9 under concurrent load loses no acknowledged create, and the data file stays valid JSON', async () => {
+    const file = join(dir, 'state.json');
+    const first = await start(['--data', file, '--quiet']);
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    const acknowledged: string[] = [];
+    const KILL_AFTER = 150; // acknowledged creates before the kill
+    const MAX_REQUESTS = 600; // bound: the load stops by itself even if the kill never came
+    let sent = 0;
+    let killed = false;
+    let killedAt = 0;
+
+    const worker = async (): Promise<void> => {
+      while (!killed && sent < MAX_REQUESTS) {
+        sent++;
+        try {
+          const res = await httpJson('POST', `${first.url}${PATH}`, { body: item(), headers: AUTH, agent });
+          if (res.status !== 200) throw new Error(`create answered ${res.status}`);
+          acknowledged.push((res.body as { distributions: { id: string }[] }).distributions[0]?.id as string);
+          if (acknowledged.length >= KILL_AFTER && !killed) {
+            killed = first.child.kill('SIGKILL'); // mid-load: the other workers have requests in flight
+            killedAt = acknowledged.length;
+          }
+        } catch (error) {
+          if (!killed) throw error; // after the kill, connections reset: those creates were never acknowledged
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 12 }, worker));
+    agent.destroy();
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(killedAt).toBeGreaterThanOrEqual(KILL_AFTER);
+
+    JSON.parse(await readFile(file, 'utf8')); // the snapshot is never torn
+    const second = await start(['--data', file, '--quiet']);
+    const ids = await listedIds(second.url);
+    const missing = acknowledged.filter((id) => !ids.has(id));
+    expect(missing).toEqual([]);
+    expect(ids.size).toBeGreaterThanOrEqual(acknowledged.length);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  });
+
+  test('SIGTERM: an in-flight request finishes, the data file is flushed, coverage is written, exit 0', async () => {
+    const file = join(dir, 'state.json');
+    const coverage = join(dir, 'coverage.json');
+    const server = await start(['--data', file, '--coverage-out', coverage]);
+    const created = await httpJson('POST', `${server.url}${PATH}`, { body: item({ amountCents: 111 }), headers: AUTH });
+    expect(created.status).toBe(200);
+
+    // A request the server has begun (it answered 100 Continue) but whose body is not sent yet.
+    const agent = new Agent({ keepAlive: true });
+    const payload = JSON.stringify(item({ amountCents: 222 }));
+    const inFlight = request(`${server.url}${PATH}`, {
+      method: 'POST',
+      agent,
+      headers: { ...AUTH, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)), Expect: '100-continue' },
+    });
+    const response = once(inFlight, 'response');
+    inFlight.flushHeaders();
+    await once(inFlight, 'continue');
+    server.child.kill('SIGTERM');
+    await server.waitForLine(/shutting down/);
+    inFlight.end(payload);
+    const [res] = (await response) as [import('node:http').IncomingMessage];
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    agent.destroy();
+
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    expect(body.distributions[0].amountCents).toBe(222);
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+
+    // Flushed: the snapshot holds both creates and the journal was folded in.
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    const amounts = Object.values(saved.data.norcapDistributions as Record<string, { distribution: { amountCents: number } }>).map((r) => r.distribution.amountCents);
+    expect(amounts.sort()).toEqual([111, 222]);
+    expect((await stat(`${file}.journal`)).size).toBe(0);
+    expect(existsSync(coverage)).toBe(true);
+    JSON.parse(await readFile(coverage, 'utf8'));
+
+    // One JSON log line per request on stdout, then the shutdown lines.
+    const logged = server.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requests = logged.filter((line) => line.msg === 'request');
+    expect(requests.map((line) => [line.method, line.path, line.status, line.operation])).toEqual([
+      ['POST', PATH, 200, 'createDistributions'],
+      ['POST', PATH, 200, 'createDistributions'],
+    ]);
+    expect(logged.at(-1)).toMatchObject({ msg: 'stopped' });
+  });
+
+  test('--quiet prints only where it listens; a bad flag exits 1 with the reason on stderr', async () => {
+    const server = await start(['--quiet']);
+    expect((await httpJson('GET', `${server.url}/healthz`)).status).toBe(200);
+    server.child.kill('SIGINT');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.lines).toEqual([`fund-distribution sandbox listening on ${server.url}`]);
+
+    await expect(startChild(['--port', 'nope'])).rejects.toThrow(/exited \(1\).*port must be an integer/s);
+  });
+});

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import request from 'supertest';
+import { parse } from 'yaml';
+import type { Sandbox } from '../../src/sandbox.js';
+import { testSandbox } from '../support/harness.js';
+
+const root = new URL('../../', import.meta.url);
+const specNames = readdirSync(new URL('openapi/', root)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+const specText = (name: string) => readFileSync(new URL(`openapi/${name}.yaml`, root), 'utf8');
+const norcapFixtures = JSON.parse(readFileSync(new URL('fixtures/norcap.json', root), 'utf8')) as {
+  credentials: { clientId: string; apiKey: string }[];
+  brokerageAccounts: { id: string }[];
+  accounts: { id: string }[];
+};
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await testSandbox();
+});
+
+describe('docs page over HTTP', () => {
+  test('GET / lists every spec in openapi/ with its title, reference link and raw spec links', async () => {
+    const res = await request(sb.app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(specNames).toEqual(expect.arrayContaining(['norcap']));
+    for (const name of specNames) {
+      const title = (parse(specText(name)) as { info: { title: string } }).info.title;
+      expect(res.text).toContain(title);
+      expect(res.text).toContain(`href="/docs/${name}"`);
+      expect(res.text).toContain(`href="/openapi/${name}.yaml"`);
+      expect(res.text).toContain(`href="/openapi/${name}.json"`);
+    }
+  });
+
+  test('GET / shows the fixture credentials and ids from fixtures/norcap.json', async () => {
+    const res = await request(sb.app).get('/');
+    for (const { clientId, apiKey } of norcapFixtures.credentials) {
+      expect(res.text).toContain(`<code>${clientId}</code>`);
+      expect(res.text).toContain(`<code>${apiKey}</code>`);
+    }
+    for (const { id } of [...norcapFixtures.brokerageAccounts, ...norcapFixtures.accounts]) expect(res.text).toContain(`<code>${id}</code>`);
+  });
+
+  test.each(specNames)('the raw %s spec is served as written (YAML) and as JSON', async (name) => {
+    const yaml = await request(sb.app).get(`/openapi/${name}.yaml`);
+    expect(yaml.status).toBe(200);
+    expect(yaml.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(yaml.text).toBe(specText(name));
+    const json = await request(sb.app).get(`/openapi/${name}.json`);
+    expect(json.status).toBe(200);
+    expect(json.body).toEqual(parse(specText(name)));
+  });
+
+  test('unknown specs are 404', async () => {
+    expect((await request(sb.app).get('/docs/nothing')).status).toBe(404);
+    expect((await request(sb.app).get('/openapi/nothing.yaml')).status).toBe(404);
+    expect((await request(sb.app).get('/openapi/norcap.txt')).status).toBe(404);
+  });
+});
+
+describe('docs page in a real browser (Debian chromium, headless)', () => {
+  let browser: Browser;
+  let baseUrl: string;
+  const offsite: string[] = [];
+
+  beforeAll(async () => {
+    baseUrl = await sb.start(0);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sb.stop();
+  });
+
+  async function open(path: string) {
+    const page = await browser.newPage();
+    page.on('request', (req) => {
+      if (!req.url().startsWith(baseUrl) && !req.url().startsWith('data:')) offsite.push(req.url());
+    });
+    await page.goto(`${baseUrl}${path}`);
+    return page;
+  }
+
+  test('the NorCap reference renders its operations (swagger-ui served locally)', async () => {
+    const page = await open('/');
+    await page.click('section#norcap a.reference');
+    await page.waitForURL(`${baseUrl}/docs/norcap`);
+    const create = page.locator('#operations-Distributions-createDistributions');
+    await create.waitFor();
+    expect(await create.locator('.opblock-summary-method').textContent()).toBe('POST');
+    expect(await create.locator('.opblock-summary-path').textContent()).toContain('/v3/custody/distributions');
+    expect(await page.locator('.opblock-summary-operation-id', { hasText: 'listDistributions' }).count()).toBe(1);
+    expect(await page.locator('.info .title').textContent()).toContain('NorCap Securities Custody Distributions API');
+    await page.close();
+  });
+
+  test.each(specNames.filter((name) => name !== 'norcap'))('the %s reference renders every operation of its spec', async (name) => {
+    const spec = parse(specText(name)) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const operationIds = Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => op.operationId)).filter(Boolean);
+    const page = await open(`/docs/${name}`);
+    await page.locator('.opblock').first().waitFor();
+    const rendered = await page.locator('.opblock-summary-operation-id').allTextContents();
+    expect(rendered.sort()).toEqual([...operationIds].sort());
+    await page.close();
+  });
+
+  test('nothing is fetched from anywhere but this server', () => {
+    expect(offsite).toEqual([]);
+  });
+});
