@@ -9,4 +9,5 @@
 export { createSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
 export { createApp, type AppOptions } from './app.js';
 export { SandboxClock } from './core/clock.js';
+export { createLogger, type Logger } from './core/logging.js';
 export type { SandboxData } from './apis/index.js';
