@@ -108,7 +108,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       server = undefined;
       if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
       control.access.listeningOn(undefined);
-      control.stop();
+      await control.stop();
       if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
       await store.close();
     },

@@ -40,8 +40,8 @@ export interface ControlPlane {
   advanceClock(seconds: number): Promise<Date>;
   /** Fixtures back, no faults, empty journal, zero coverage, clock offset zero. */
   reset(): Promise<void>;
-  /** Stops listening to the clock. */
-  stop(): void;
+  /** Lets a running auto-advance finish, then stops listening to the clock. */
+  stop(): Promise<void>;
   observe: RequestHandler;
   controls: RequestHandler;
   injectFaults: RequestHandler;
@@ -98,7 +98,10 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     access,
     advanceClock,
     reset,
-    stop: () => autoAdvancer?.stop(),
+    async stop() {
+      await autoAdvancer?.settled().catch(() => undefined); // its writes must land before the store closes
+      autoAdvancer?.stop();
+    },
     observe: observeRequests({ journal, coverage, clock: ctx.clock }),
     controls: function dispatchToControls(req, res, next) {
       if (!isControlPath(req.path)) return next();

@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import type { ApiModule, AppContext } from '../../src/core/api-module.js';
+import { SandboxClock } from '../../src/core/clock.js';
+import { AutoAdvancer } from '../../src/sandbox/auto-advance.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
@@ -68,5 +71,39 @@ describe('--auto-advance', () => {
     await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3600 });
 
     expect(await read(sb, id)).toMatchObject({ status: 'pending', transactionType: null });
+  });
+});
+
+describe('AutoAdvancer', () => {
+  test('runs every module on each advance; a failure surfaces once from settled() and later runs go on', async () => {
+    const clock = new SandboxClock({ frozenAt: new Date(0) });
+    const seen: number[] = [];
+    let failNext = true;
+    const module = {
+      name: 'norcap',
+      lifecycle: {
+        statuses: [],
+        move: async () => undefined,
+        autoAdvance: async (ctx: AppContext) => {
+          seen.push(ctx.clock.nowMs());
+          if (failNext) {
+            failNext = false;
+            throw new Error('disk full');
+          }
+        },
+      },
+    } as unknown as ApiModule;
+    const auto = new AutoAdvancer({ clock } as AppContext, [module]);
+
+    clock.advance(60);
+    await expect(auto.settled()).rejects.toThrow('disk full');
+    clock.advance(60);
+    await expect(auto.settled()).resolves.toBeUndefined();
+    expect(seen).toEqual([60_000, 120_000]);
+
+    auto.stop();
+    clock.advance(60);
+    await auto.settled();
+    expect(seen).toHaveLength(2);
   });
 });
