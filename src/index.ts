@@ -11,3 +11,7 @@ export { createApp, type AppOptions } from './app.js';
 export { SandboxClock } from './core/clock.js';
 export { createLogger, type Logger } from './core/logging.js';
 export type { SandboxData } from './apis/index.js';
+export { createControlPlane, type ControlPlane, type ControlPlaneOptions } from './sandbox/control-plane.js';
+export type { CoverageReport, CoverageOperation, CoverageGap } from './sandbox/coverage.js';
+export type { JournalEntry, JournalFilter } from './sandbox/journal.js';
+export type { Fault, FaultSpec } from './sandbox/faults.js';
