@@ -95,11 +95,25 @@ describe('--data: the state lives in a file and a restart resumes it', () => {
     await second.stop();
   });
 
+  test('a second server on the same file is refused while the first runs; a dead owner\'s lock is taken over', async () => {
+    const file = join(dir, 'nested', 'sandbox.json'); // the folder is created
+    const first = await testSandbox({ data: file });
+    await expect(testSandbox({ data: file })).rejects.toThrow(`is in use by process ${process.pid}`);
+    await first.stop();
+
+    await writeFile(`${file}.lock`, '4194304\n'); // above Linux's PID limit: no such process
+    const second = await testSandbox({ data: file });
+    expect(await readFile(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    await second.stop();
+    await expect(stat(`${file}.lock`)).rejects.toThrow(/ENOENT/);
+  });
+
   test('a file that is not sandbox data is refused, not overwritten', async () => {
     const file = join(dir, 'other.json');
     await writeFile(file, '{"users":[]}');
     await expect(testSandbox({ data: file })).rejects.toThrow(/not a sandbox data file/);
     expect(await readFile(file, 'utf8')).toBe('{"users":[]}');
+    await expect(stat(`${file}.lock`)).rejects.toThrow(/ENOENT/); // released on the way out
   });
 });
 

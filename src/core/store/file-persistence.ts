@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { applyOps } from './store.js';
 import { formatEntry, JournalFile } from './journal-file.js';
+import { LockFile } from './lock-file.js';
 import { readSnapshot, removeLeftovers, serializeSnapshot, writeSnapshot } from './snapshot-file.js';
 import type { Collections, Persistence, StoreOp } from './types.js';
 
@@ -52,6 +53,7 @@ export class FilePersistence<D extends Collections> implements Persistence<D> {
   readonly journalPath: string;
   private readonly compactAfterBytes: number;
   private journal: JournalFile | undefined;
+  private lock: LockFile | undefined;
   private shadow: Collections = {};
   private seq = 0;
   private snapshotBytes = 0;
@@ -86,6 +88,18 @@ export class FilePersistence<D extends Collections> implements Persistence<D> {
   }
 
   async load(): Promise<D | undefined> {
+    await mkdir(dirname(this.file), { recursive: true });
+    this.lock = await LockFile.acquire(`${this.file}.lock`);
+    try {
+      return await this.readSaved();
+    } catch (error) {
+      await this.journal?.close();
+      await this.lock.release();
+      throw error;
+    }
+  }
+
+  private async readSaved(): Promise<D | undefined> {
     await removeLeftovers(this.file);
     const snapshot = await readSnapshot<D>(this.file);
     const { journal, entries } = await JournalFile.open(this.journalPath);
@@ -142,6 +156,7 @@ export class FilePersistence<D extends Collections> implements Persistence<D> {
       await this.settled();
     } finally {
       await this.journal.close();
+      await this.lock?.release();
     }
   }
 
