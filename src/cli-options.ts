@@ -66,7 +66,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
     .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
     .addOption(new Option('--coverage-out <file>', 'write the contract-coverage report (JSON) here on shutdown').env('SANDBOX_COVERAGE_OUT'))
-    .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only /_sandbox/clock moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
+    .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only POST /_sandbox/clock/advance moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
     .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');

@@ -9,11 +9,14 @@ import { testSandbox } from '../support/harness.js';
 const root = new URL('../../', import.meta.url);
 const specNames = readdirSync(new URL('openapi/', root)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
 const specText = (name: string) => readFileSync(new URL(`openapi/${name}.yaml`, root), 'utf8');
-const norcapFixtures = JSON.parse(readFileSync(new URL('fixtures/norcap.json', root), 'utf8')) as {
-  credentials: { clientId: string; apiKey: string }[];
-  brokerageAccounts: { id: string }[];
-  accounts: { id: string }[];
-};
+/** Every credential and id in the fixture files the sandbox loads. */
+const fixtureIdentifiers = readdirSync(new URL('fixtures/', root))
+  .filter((f) => f.endsWith('.json'))
+  .flatMap((f) => Object.values(JSON.parse(readFileSync(new URL(`fixtures/${f}`, root), 'utf8')) as Record<string, unknown>))
+  .filter((value): value is Record<string, unknown>[] => Array.isArray(value))
+  .flat()
+  .flatMap((record) => ['id', 'clientId', 'apiKey', 'clientSecret'].map((key) => record[key]))
+  .filter((value): value is string => typeof value === 'string');
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -35,13 +38,10 @@ describe('docs page over HTTP', () => {
     }
   });
 
-  test('GET / shows the fixture credentials and ids from fixtures/norcap.json', async () => {
+  test('GET / shows every fixture credential and id from fixtures/*.json', async () => {
     const res = await request(sb.app).get('/');
-    for (const { clientId, apiKey } of norcapFixtures.credentials) {
-      expect(res.text).toContain(`<code>${clientId}</code>`);
-      expect(res.text).toContain(`<code>${apiKey}</code>`);
-    }
-    for (const { id } of [...norcapFixtures.brokerageAccounts, ...norcapFixtures.accounts]) expect(res.text).toContain(`<code>${id}</code>`);
+    expect(fixtureIdentifiers).toEqual(expect.arrayContaining(['sandbox', 'sandbox_api_key', 'NC95156', 'A1234567890']));
+    for (const value of fixtureIdentifiers) expect(res.text).toContain(`<code>${value}</code>`);
   });
 
   test.each(specNames)('the raw %s spec is served as written (YAML) and as JSON', async (name) => {
@@ -100,7 +100,7 @@ describe('docs page in a real browser (Debian chromium, headless)', () => {
     await page.close();
   });
 
-  test.each(specNames.filter((name) => name !== 'norcap'))('the %s reference renders every operation of its spec', async (name) => {
+  test.each(specNames)('the %s reference renders every operation of its spec', async (name) => {
     const spec = parse(specText(name)) as { paths: Record<string, Record<string, { operationId?: string }>> };
     const operationIds = Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => op.operationId)).filter(Boolean);
     const page = await open(`/docs/${name}`);
