@@ -92,7 +92,7 @@ const renderErrors: ErrorRequestHandler = function renderErrors(error, req, res,
     sendProblem(res, failure); // the /_sandbox controls and paths no API owns
     return;
   }
-  const rendered = api.renderError(failure);
+  const rendered = api.renderError(failure, req);
   if (rendered.headers) res.set(rendered.headers);
   res.status(rendered.status).json(rendered.body);
 };

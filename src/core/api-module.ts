@@ -54,6 +54,10 @@ export interface ApiModule<D extends Collections = Collections> {
   /** The fixture state of this API's collections (generated once per app). */
   fixtures(random: Faker): D;
   router(ctx: AppContext<D>): Router;
-  renderError(failure: Failure): RenderedError;
+  /**
+   * Renders a failure in the API's envelope. `request` (when the caller knows it) lets one API
+   * answer some paths differently, e.g. Nova's `/oauth/token` speaks RFC 6749 errors.
+   */
+  renderError(failure: Failure, request?: { path: string }): RenderedError;
   lifecycle?: LifecycleHooks<D>;
 }

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import type { SandboxClock } from '../../core/clock.js';
+import { fail } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import type { NovaAuth } from './caller.js';
+import { findToken } from './tokens.js';
+import type { NovaData } from './types.js';
+
+/**
+ * `Authorization: Bearer <access_token>` on every `/v1` request (RFC 6750). Runs before
+ * anything else looks at the request. No token (or another scheme) is 401 without an error
+ * attribute, as RFC 6750 §3.1 asks; an unknown or expired token is 401 `invalid_token`, with
+ * the reason in the `WWW-Authenticate` challenge as well as in the body.
+ */
+export function novaBearerAuth(store: Store<NovaData>, clock: SandboxClock): RequestHandler {
+  return function authenticateNovaBearer(req, res, next) {
+    const header = req.get('authorization');
+    const match = header === undefined ? null : /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+    if (!match) {
+      const message = header === undefined ? 'an access token is required: send Authorization: Bearer <access_token>' : 'Authorization must be Bearer <access_token>';
+      fail({ kind: 'unauthenticated', status: 401, code: 'unauthorized', message });
+    }
+    const token = findToken(store, clock.nowMs(), match[1] as string);
+    if (token === 'expired') invalidToken('the access token expired');
+    const client = token && store.get('novaClients', token.clientId);
+    if (!token || !client) invalidToken('the access token is not valid');
+    res.locals.novaAuth = { client, token } satisfies NovaAuth;
+    next();
+  };
+}
+
+function invalidToken(description: string): never {
+  fail({
+    kind: 'unauthenticated',
+    status: 401,
+    code: 'invalid_token',
+    message: description,
+    headers: { 'WWW-Authenticate': `Bearer realm="nova", error="invalid_token", error_description="${description}"` },
+  });
+}

@@ -1,0 +1,121 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../core/api-module.js';
+import { fail } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import { toIsoSecondsUtc } from '../../core/time-format.js';
+import { callerOf } from './caller.js';
+import { embeddedList, listOf } from './envelope.js';
+import { findOwned } from './owned.js';
+import type { Distribution, DistributionPayment, NewDistribution, NewPayment, NovaData } from './types.js';
+
+/** Placeholder dashboard links: `.example` never resolves (RFC 2606). */
+export const DASHBOARD_URL = 'https://dashboard.sandbox.nova.example';
+
+// The spec checks the shape `^[A-Z]{3}$`; whether such a code exists is ICU's list of ISO 4217.
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * `POST /v1/distributions`. The validator has checked the shape; this resolves every
+ * reference (vehicle, entities, contacts) in the caller's organization, item by item. Only when
+ * all of them resolve is anything built, and the batch is stored in one transaction: one bad
+ * reference anywhere and nothing is created.
+ */
+export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
+  return async function createNovaDistributions(req, res) {
+    const { organization } = callerOf(res.locals);
+    const items = req.body as NewDistribution[];
+    const resolved = items.map((item, i) => resolveItem(ctx.store, organization, item, `[${i}]`));
+    const now = toIsoSecondsUtc(ctx.clock.now());
+    const distributions = items.map((item, i) => buildDistribution(ctx, item, resolved[i] as ResolvedItem, now));
+    await ctx.store.commit((tx) => {
+      for (const distribution of distributions) {
+        tx.put('novaDistributions', distribution.id, { organization, object: distribution });
+        for (const payment of distribution.payments.data) tx.put('novaPayments', payment.id, { organization, distribution: distribution.id });
+      }
+    });
+    res.status(201).json(listOf(distributions, '/v1/distributions', false));
+  };
+}
+
+/** What an item's references and dates resolve to, once every check passed. */
+interface ResolvedItem {
+  distributionDate: string;
+  payments: { instruction: string; override: string | null }[];
+}
+
+/** Throws the first problem of the item the spec cannot catch, in field order. */
+function resolveItem(store: Store<NovaData>, organization: string, item: NewDistribution, at: string): ResolvedItem {
+  const distributionDate = utcSeconds(item.distribution_date, `${at}.distribution_date`);
+  findOwned(store, 'novaVehicles', item.vehicle, organization, `${at}.vehicle`);
+  const payments = item.payments.map((payment, j) => {
+    const path = `${at}.payments[${j}]`;
+    if (!CURRENCIES.has(payment.currency)) {
+      fail({ kind: 'validation', status: 400, field: `${path}.currency`, message: `${path}.currency '${payment.currency}' is not an ISO 4217 currency code` });
+    }
+    const entity = findOwned(store, 'novaEntities', payment.entity, organization, `${path}.entity`);
+    (payment.notifications ?? []).forEach((n, k) => findOwned(store, 'novaContacts', n.contact, organization, `${path}.notifications[${k}].contact`));
+    const override = payment.distribution_date_override;
+    return {
+      instruction: entity.payment_instructions[0] as string,
+      override: override == null ? null : utcSeconds(override, `${path}.distribution_date_override`),
+    };
+  });
+  return { distributionDate, payments };
+}
+
+function buildDistribution(ctx: AppContext<NovaData>, item: NewDistribution, resolved: ResolvedItem, now: string): Distribution {
+  const id = ctx.ids.prefixed('dst');
+  const shortId = ctx.ids.short();
+  return {
+    object: 'distribution',
+    livemode: false,
+    id,
+    name: item.name,
+    distribution_date: resolved.distributionDate,
+    vehicle: item.vehicle,
+    external_reference: item.external_reference ?? null,
+    short_id: shortId,
+    status: 'draft',
+    published_at: null,
+    approved_at: null,
+    executed_at: null,
+    cancelled_at: null,
+    created_at: now,
+    updated_at: now,
+    sender_url: `${DASHBOARD_URL}/distributions/${id}`,
+    recipient_url: `${DASHBOARD_URL}/d/${shortId}`,
+    payments: embeddedList(
+      item.payments.map((payment, j) => buildPayment(ctx, payment, resolved.payments[j] as ResolvedItem['payments'][number])),
+      `/v1/distributions/${id}/payments`,
+    ),
+  };
+}
+
+function buildPayment(ctx: AppContext<NovaData>, payment: NewPayment, resolved: ResolvedItem['payments'][number]): DistributionPayment {
+  const id = ctx.ids.prefixed('dpmt');
+  return {
+    object: 'distribution_payment',
+    livemode: false,
+    id,
+    amount: payment.amount,
+    currency: payment.currency,
+    status: 'staged',
+    recipient_confirmed_at: null,
+    verified_at: null,
+    entity: payment.entity,
+    payment_instructions: resolved.instruction,
+    distribution_date_override: resolved.override,
+    notifications: embeddedList(
+      (payment.notifications ?? []).map((n) => ({ object: 'distribution_notification' as const, livemode: false as const, id: ctx.ids.prefixed('dntf'), contact: n.contact })),
+      `/v1/distribution_payments/${id}/notifications`,
+    ),
+  };
+}
+
+/** An RFC 3339 date-time as Nova answers dates: UTC, to the second. */
+function utcSeconds(value: string, field: string): string {
+  const date = new Date(value);
+  // The format check lets through what Date cannot hold, such as a leap second.
+  if (Number.isNaN(date.getTime())) fail({ kind: 'validation', status: 400, field, message: `${field} is not a date-time this server can represent` });
+  return toIsoSecondsUtc(date);
+}

@@ -1,0 +1,80 @@
+import type { Faker } from '@faker-js/faker';
+import { byKey, readFixtureFile } from '../../core/fixtures.js';
+import { IdFactory } from '../../core/ids.js';
+import { ENTITY_TYPES, type Client, type Contact, type Entity, type NovaData, type Organization, type Owned, type Vehicle } from './types.js';
+
+type FixtureOf<T> = Omit<T, 'object' | 'livemode'> & { organization: string };
+
+interface NovaFixtureFile {
+  organizations: Organization[];
+  clients: Client[];
+  vehicles: FixtureOf<Vehicle>[];
+  entities: FixtureOf<Entity>[];
+  contacts: FixtureOf<Contact>[];
+  generated: { entitiesPerOrganization: number; contactsPerOrganization: number };
+}
+
+/**
+ * Nova's starting state: the fixed records of `fixtures/nova.json` (the README lists them;
+ * users and tests rely on them) plus a few faker-made entities and contacts per organization,
+ * reproducible under `--seed`.
+ */
+export function novaFixtures(random: Faker): NovaData {
+  const file = readFixtureFile<NovaFixtureFile>('nova');
+  const ids = new IdFactory(random);
+  const vehicles = file.vehicles.map(({ organization, ...v }) => owned(organization, { object: 'vehicle' as const, livemode: false as const, ...v }));
+  const entities = file.entities.map(({ organization, ...e }) => owned(organization, { object: 'entity' as const, livemode: false as const, ...e }));
+  const contacts = file.contacts.map(({ organization, ...c }) => owned(organization, { object: 'contact' as const, livemode: false as const, ...c }));
+
+  for (const { id: organization } of file.organizations) {
+    for (let i = 0; i < file.generated.entitiesPerOrganization; i++) {
+      entities.push(
+        owned(organization, {
+          object: 'entity',
+          livemode: false,
+          id: ids.prefixed('ent'),
+          name: random.company.name(),
+          type: random.helpers.arrayElement(ENTITY_TYPES),
+          external_reference: `investor-${random.string.numeric(4)}`,
+          payment_instructions: [ids.prefixed('pmi')],
+          external_type: null,
+        }),
+      );
+    }
+    for (let i = 0; i < file.generated.contactsPerOrganization; i++) {
+      const firstName = random.person.firstName();
+      const lastName = random.person.lastName();
+      contacts.push(
+        owned(organization, {
+          object: 'contact',
+          livemode: false,
+          id: ids.prefixed('cnt'),
+          name: `${firstName} ${lastName}`,
+          email: random.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(),
+          external_reference: null,
+        }),
+      );
+    }
+  }
+
+  return {
+    novaOrganizations: byKey(file.organizations, 'id'),
+    novaClients: byKey(file.clients, 'clientId'),
+    novaTokens: {},
+    novaClientTokens: {},
+    novaVehicles: byObjectId(vehicles),
+    novaEntities: byObjectId(entities),
+    novaContacts: byObjectId(contacts),
+    novaDistributions: {},
+    novaPayments: {},
+    novaIdempotencyKeys: {},
+  };
+}
+
+function owned<T>(organization: string, object: T): Owned<T> {
+  return { organization, object };
+}
+
+function byObjectId<T extends { id: string }>(records: Owned<T>[]): Record<string, Owned<T>> {
+  return Object.fromEntries(records.map((record) => [record.object.id, record]));
+}

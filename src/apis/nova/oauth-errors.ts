@@ -1,0 +1,38 @@
+import type { RenderedError } from '../../core/api-module.js';
+import type { Failure } from '../../core/errors.js';
+
+export const TOKEN_PATH = '/oauth/token';
+
+/** RFC 6749 §5.2 error codes the token endpoint answers. */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'server_error' | 'temporarily_unavailable';
+const OAUTH_CODES = new Set<string>(['invalid_request', 'invalid_client', 'unsupported_grant_type']);
+
+/** Token responses must never be cached (RFC 6749 §5.1); the errors carry the same headers. */
+export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+/**
+ * Failures of `POST /oauth/token` as RFC 6749 §5.2 errors, so OAuth client libraries read
+ * them: `{error, error_description}`. Every 401 names the Basic scheme (RFC 6749 §5.2,
+ * RFC 9110 §15.5.2). Whatever makes the request unreadable (not form-encoded, malformed, a
+ * missing parameter) is `invalid_request`.
+ *
+ * @example
+ * renderOAuthError({ kind: 'unauthenticated', status: 401, code: 'invalid_client', message: 'client authentication failed' }).body;
+ * // { error: 'invalid_client', error_description: 'client authentication failed' }
+ */
+export function renderOAuthError(failure: Failure): RenderedError {
+  const status = failure.kind === 'validation' || failure.kind === 'malformed_json' || failure.kind === 'unsupported_media_type' ? 400 : failure.kind === 'internal' ? 500 : failure.status;
+  const error = oauthCode(failure, status);
+  const description = failure.kind === 'unsupported_media_type' ? 'the token request must be application/x-www-form-urlencoded' : failure.message;
+  const headers: Record<string, string> = { ...failure.headers, ...NO_STORE };
+  if (status === 401) headers['WWW-Authenticate'] = 'Basic realm="nova"';
+  return { status, body: { error, error_description: description }, headers };
+}
+
+function oauthCode(failure: Failure, status: number): OAuthErrorCode {
+  if (failure.code && OAUTH_CODES.has(failure.code)) return failure.code as OAuthErrorCode;
+  if (failure.kind === 'unauthenticated') return 'invalid_client';
+  if (status === 429 || status === 503) return 'temporarily_unavailable';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request';
+}

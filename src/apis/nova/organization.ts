@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import { fail } from '../../core/errors.js';
+import { authOf, type NovaCaller } from './caller.js';
+import { ORGANIZATION_ID_PATTERN } from './spec-rules.js';
+
+const HEADER = 'X-Organization-Id';
+
+/**
+ * Settles which organization a `/v1` request acts on: `X-Organization-Id` when given (it must
+ * be one the client was granted, and the token's own when the token is bound), else the
+ * token's bound organization, else the client's only one. Anything else is refused here,
+ * before the idempotency middleware (whose keys are scoped to the organization) runs.
+ */
+export function resolveOrganization(): RequestHandler {
+  return function resolveNovaOrganization(req, res, next) {
+    const { client, token } = authOf(res.locals);
+    const header = req.get(HEADER);
+    let organization: string;
+    if (header !== undefined) {
+      if (!ORGANIZATION_ID_PATTERN.test(header)) {
+        fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must match ${ORGANIZATION_ID_PATTERN.source}` });
+      }
+      const allowed = token.organization === null ? client.organizations.includes(header) : token.organization === header;
+      if (!allowed) {
+        const why = token.organization === null ? 'this client may not act on' : 'the access token is bound to another organization than';
+        fail({ kind: 'forbidden', status: 403, field: HEADER, message: `${why} organization '${header}'` });
+      }
+      organization = header;
+    } else if (token.organization !== null) {
+      organization = token.organization;
+    } else if (client.organizations.length === 1) {
+      organization = client.organizations[0] as string;
+    } else {
+      fail({ kind: 'validation', status: 400, code: 'organization_required', field: HEADER, message: `${HEADER} is required: this client may act on several organizations` });
+    }
+    res.locals.novaCaller = { clientId: client.clientId, organization } satisfies NovaCaller;
+    next();
+  };
+}

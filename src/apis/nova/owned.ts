@@ -1,0 +1,36 @@
+import { fail } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import type { NovaData, Owned } from './types.js';
+
+/** The collections whose records are `Owned<…>` public objects. */
+export type OwnedCollection = 'novaVehicles' | 'novaEntities' | 'novaContacts' | 'novaDistributions';
+export type ObjectOf<C extends OwnedCollection> = NovaData[C][string] extends Owned<infer T> ? T : never;
+
+const NOUNS: Record<OwnedCollection, string> = {
+  novaVehicles: 'vehicle',
+  novaEntities: 'entity',
+  novaContacts: 'contact',
+  novaDistributions: 'distribution',
+};
+
+/**
+ * The organization's object with this id. Another organization's id is answered exactly like
+ * one that does not exist: 404 `resource_missing`, naming the input it came from.
+ *
+ * @example
+ * findOwned(store, 'novaEntities', 'ent_H0hdMOc5E5QMTEcGVZKegvLNCB6p', 'org_Xk7d2pQR9m3nBwYz', 'entity_id').name; // 'Jane Investor'
+ */
+export function findOwned<C extends OwnedCollection>(store: Store<NovaData>, collection: C, id: string, organization: string, field: string): ObjectOf<C> {
+  const record = store.get(collection, id) as Owned<ObjectOf<C>> | undefined;
+  if (!record || record.organization !== organization) {
+    fail({ kind: 'not_found', status: 404, code: 'resource_missing', field, message: `no such ${NOUNS[collection]}: '${id}'` });
+  }
+  return record.object;
+}
+
+/** The organization's objects of a collection, newest first. */
+export function ownedNewestFirst<C extends OwnedCollection>(store: Store<NovaData>, collection: C, organization: string): ObjectOf<C>[] {
+  const out: ObjectOf<C>[] = [];
+  for (const record of store.all(collection) as unknown as Owned<ObjectOf<C>>[]) if (record.organization === organization) out.push(record.object);
+  return out.reverse();
+}

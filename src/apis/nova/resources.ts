@@ -1,0 +1,38 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../core/api-module.js';
+import { cursorPage, type CursorQuery } from '../../core/pagination.js';
+import { callerOf } from './caller.js';
+import { listOf } from './envelope.js';
+import { findOwned, ownedNewestFirst, type ObjectOf, type OwnedCollection } from './owned.js';
+import type { NovaData } from './types.js';
+
+/**
+ * `POST /v1/<resources>`: builds one object per item of the (validated) array body and stores
+ * them all in one transaction, answering 201 with the list.
+ */
+export function createResources<C extends OwnedCollection, I>(ctx: AppContext<NovaData>, collection: C, url: string, build: (item: I) => ObjectOf<C> & { id: string }): RequestHandler {
+  return async function createNovaResources(req, res) {
+    const { organization } = callerOf(res.locals);
+    const created = (req.body as I[]).map(build);
+    await ctx.store.commit((tx) => {
+      for (const object of created) tx.put(collection, object.id, { organization, object } as unknown as NovaData[C][string]);
+    });
+    res.status(201).json(listOf(created, url, false));
+  };
+}
+
+/** `GET /v1/<resources>/{param}`: one of the organization's objects. */
+export function retrieveResource(ctx: AppContext<NovaData>, collection: OwnedCollection, param: string): RequestHandler {
+  return function retrieveNovaResource(req, res) {
+    res.status(200).json(findOwned(ctx.store, collection, String(req.params[param]), callerOf(res.locals).organization, param));
+  };
+}
+
+/** `GET /v1/<resources>`: the organization's objects, newest first, a cursor page at a time. */
+export function listResources(ctx: AppContext<NovaData>, collection: OwnedCollection, url: string): RequestHandler {
+  return function listNovaResources(req, res) {
+    const objects = ownedNewestFirst(ctx.store, collection, callerOf(res.locals).organization);
+    const page = cursorPage(objects, (o) => o.id, req.query as unknown as CursorQuery);
+    res.status(200).json(listOf(page.data, url, page.has_more));
+  };
+}

@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppContext } from '../../core/api-module.js';
+import type { Store } from '../../core/store/store.js';
+import type { Client, NovaData, TokenRecord } from './types.js';
+
+/** Seconds a token lives (the reference's `expires_in`). */
+export const TOKEN_LIFETIME_SECONDS = 3600;
+/** Live tokens kept per client; issuing one more drops the oldest. */
+export const MAX_TOKENS_PER_CLIENT = 20;
+
+/** Tokens are stored under their SHA-256, so a saved state file holds no usable token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Issues a bearer token for `client`, optionally bound to one organization. Tokens are random
+ * bytes from the OS, never from the seeded faker: they are secrets, and drawing them from the
+ * seeded stream would also shift every id generated after them. The client's expired tokens
+ * are purged and, past the cap, its oldest ones dropped, in the same transaction.
+ *
+ * @example
+ * const token = await issueToken(ctx, client, null); // 'x3Qm…' (43 base64url characters)
+ */
+export async function issueToken(ctx: AppContext<NovaData>, client: Client, organization: string | null): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const hash = hashToken(token);
+  const nowMs = ctx.clock.nowMs();
+  const expiresAtMs = nowMs + TOKEN_LIFETIME_SECONDS * 1000;
+  await ctx.store.commit((tx) => {
+    const previous = ctx.store.get('novaClientTokens', client.clientId)?.tokens ?? [];
+    const kept = [...previous.filter((t) => t.expiresAtMs > nowMs), { hash, expiresAtMs }];
+    kept.splice(0, Math.max(0, kept.length - MAX_TOKENS_PER_CLIENT)); // the oldest beyond the cap
+    const keptHashes = new Set(kept.map((t) => t.hash));
+    for (const old of previous) if (!keptHashes.has(old.hash)) tx.delete('novaTokens', old.hash);
+    tx.put('novaTokens', hash, { clientId: client.clientId, organization, expiresAtMs });
+    tx.put('novaClientTokens', client.clientId, { clientId: client.clientId, tokens: kept });
+  });
+  return token;
+}
+
+/** The token's record, `'expired'`, or undefined when it was never issued (or was dropped). */
+export function findToken(store: Store<NovaData>, nowMs: number, token: string): TokenRecord | 'expired' | undefined {
+  const record = store.get('novaTokens', hashToken(token));
+  if (!record) return undefined;
+  return nowMs >= record.expiresAtMs ? 'expired' : record;
+}
