@@ -111,19 +111,24 @@ export class NovaClient {
 
 let errorSchema: ValidateFunction | undefined;
 
-/**
- * For answers to paths or methods the spec does not document (so `expectContract` has no
- * operation to check against): the body must still be Nova's error envelope, with this code.
- */
-export function expectNovaError(res: request.Response, status: number, code: string): void {
+/** Why a body is not Nova's error envelope (`components/schemas/Error`); empty when it is. */
+export function errorEnvelopeProblems(body: unknown): unknown[] {
   if (!errorSchema) {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema(loadSpec('nova') as object, 'nova');
     errorSchema = ajv.compile({ $ref: 'nova#/components/schemas/Error' });
   }
+  return errorSchema(body) ? [] : (errorSchema.errors ?? []);
+}
+
+/**
+ * For answers to paths or methods the spec does not document (so `expectContract` has no
+ * operation to check against): the body must still be Nova's error envelope, with this code.
+ */
+export function expectNovaError(res: request.Response, status: number, code: string): void {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(errorSchema(res.body) ? [] : errorSchema.errors).toEqual([]);
+  expect(errorEnvelopeProblems(res.body)).toEqual([]);
 }
 
 /** The reference's own example request, as embedded in `openapi/nova.yaml`. */

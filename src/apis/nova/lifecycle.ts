@@ -53,7 +53,7 @@ export const novaLifecycle: LifecycleHooks<NovaData> = {
     if (!isStatus(status)) fail({ kind: 'validation', status: 400, field: 'status', message: `status must be one of: ${DISTRIBUTION_STATUSES.join(', ')}` });
     const from = record.object.status;
     if (status === 'draft' || !MOVES[from].includes(status)) {
-      fail({ kind: 'rule', status: 409, code: 'invalid_status_transition', message: `a ${from} distribution cannot become ${status}` });
+      fail({ kind: 'rule', status: 409, code: 'invalid_status_transition', message: `distribution '${id}' is ${from} and cannot become ${status}` });
     }
     const next = moved(record.object, status, toIsoSecondsUtc(ctx.clock.now()));
     await ctx.store.commit((tx) => tx.put('novaDistributions', id, { ...record, object: next }));
