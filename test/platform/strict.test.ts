@@ -5,6 +5,7 @@ import { norcapApi } from '../../src/apis/norcap/index.js';
 import { strictResponses } from '../../src/core/contract/strict.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { create, get, item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
+import { ENTITY_1, tokenFor } from '../nova/helpers.js';
 import { expectContract, testSandbox } from '../support/harness.js';
 
 /** Stores a distribution whose amount is a string: every read of it drifts from the spec. */
@@ -26,6 +27,25 @@ describe('--strict: responses are checked against the spec before they leave', (
     expect(res.body).toEqual({
       statusCode: '1500',
       statusDesc: "Internal server error: the sandbox's response breaks openapi/norcap.yaml (strict mode): getDistribution 200: body/distribution/amountCents must be integer",
+    });
+  });
+
+  test('a Nova body that drifts becomes a 500 in Nova\'s envelope naming the violation', async () => {
+    const sb = await testSandbox({ strict: true });
+    const token = await tokenFor(sb);
+    const record = sb.store.get('novaEntities', ENTITY_1) as { object: Record<string, unknown> };
+    // Deliberately off the schema (a numeric name), so the cast.
+    await sb.store.commit((tx) => tx.put('novaEntities', ENTITY_1, { ...record, object: { ...record.object, name: 42 } } as never));
+
+    const res = await request(sb.app).get(`/v1/entities/${ENTITY_1}`).set('Authorization', `Bearer ${token}`);
+
+    expectContract('nova', res);
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      error: {
+        code: 'contract_violation',
+        message: "Internal server error: the sandbox's response breaks openapi/nova.yaml (strict mode): getEntity 200: body/name must be string",
+      },
     });
   });
 

@@ -8,7 +8,7 @@ import { specPath, type ApiName } from './spec.js';
 /** What strict mode needs of an API: its spec's name and how it renders a failure. */
 export interface StrictApi {
   name: ApiName;
-  renderError(failure: Failure): RenderedError;
+  renderError(failure: Failure, request?: { path: string }): RenderedError;
 }
 
 /**
@@ -35,12 +35,15 @@ export function strictResponses(api: StrictApi): RequestHandler {
     res.json = function jsonChecked(body: unknown) {
       const check = contract.check(req.method, path, res.statusCode, body, String(res.get('Content-Type') ?? 'application/json'));
       if (check.ok) return send(body);
-      const rendered = api.renderError({
-        kind: 'rule',
-        status: 500,
-        code: 'contract_violation',
-        message: `Internal server error: the sandbox's response breaks ${specFile} (strict mode): ${check.problems.join('; ')}`,
-      });
+      const rendered = api.renderError(
+        {
+          kind: 'rule',
+          status: 500,
+          code: 'contract_violation',
+          message: `Internal server error: the sandbox's response breaks ${specFile} (strict mode): ${check.problems.join('; ')}`,
+        },
+        { path },
+      );
       res.locals.contractViolation = check.problems;
       if (rendered.headers) res.set(rendered.headers);
       res.status(rendered.status);
