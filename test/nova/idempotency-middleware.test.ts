@@ -126,6 +126,14 @@ describe('request fingerprints', () => {
   test('canonical JSON sorts keys at every level and drops undefined members', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined, e: null }] })).toBe('{"a":[{"d":2,"e":null}],"b":1}');
     expect(canonicalJson(undefined)).toBe('');
+    expect(canonicalJson([1, 'a', true, null, [], {}, [undefined]])).toBe('[1,"a",true,null,[],{},[null]]');
+  });
+
+  test('canonical JSON copes with nesting deeper than the call stack', () => {
+    const depth = 200_000;
+    const deep = JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
+
+    expect(canonicalJson(deep)).toHaveLength(2 * depth);
   });
 
   test('method, path and body all count', () => {

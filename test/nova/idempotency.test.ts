@@ -144,6 +144,19 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
     expect(withToken.headers['idempotent-replayed']).toBeUndefined();
   });
 
+  test('a body nested deeper than the call stack is an ordinary 400, stored like any other', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const send = () => client.prepare('post', '/v1/contacts', undefined, { idempotencyKey: 'deep' }).set('Content-Type', 'application/json').send(deep);
+
+    const res = await send();
+    const again = await send();
+    expectContract('nova', res);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: '[0] must be object', param: '[0]' } });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
   test.each([
     ['empty', ''],
     ['over 255 characters', 'k'.repeat(256)],
