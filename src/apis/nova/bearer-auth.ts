@@ -11,6 +11,9 @@ import type { NovaData } from './types.js';
  * anything else looks at the request. No token (or another scheme) is 401 without an error
  * attribute, as RFC 6750 §3.1 asks; an unknown or expired token is 401 `invalid_token`, with
  * the reason in the `WWW-Authenticate` challenge as well as in the body.
+ *
+ * @example
+ * router.use('/v1', novaBearerAuth(ctx.store, ctx.clock)); // then authOf(res.locals).client
  */
 export function novaBearerAuth(store: Store<NovaData>, clock: SandboxClock): RequestHandler {
   return function authenticateNovaBearer(req, res, next) {

@@ -12,10 +12,22 @@ export interface NovaCaller {
   organization: string;
 }
 
+/**
+ * The client and token of an authenticated `/v1` request.
+ *
+ * @example
+ * authOf(res.locals).client.clientId; // 'sandbox_client'
+ */
 export function authOf(locals: Record<string, unknown>): NovaAuth {
   return locals.novaAuth as NovaAuth;
 }
 
+/**
+ * The client and organization a `/v1` request acts as.
+ *
+ * @example
+ * callerOf(res.locals).organization; // 'org_Xk7d2pQR9m3nBwYz'
+ */
 export function callerOf(locals: Record<string, unknown>): NovaCaller {
   return locals.novaCaller as NovaCaller;
 }

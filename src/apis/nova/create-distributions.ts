@@ -19,6 +19,9 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
  * reference (vehicle, entities, contacts) in the caller's organization, item by item. Only when
  * all of them resolve is anything built, and the batch is stored in one transaction: one bad
  * reference anywhere and nothing is created.
+ *
+ * @example
+ * router.post('/v1/distributions', createDistributions(ctx));
  */
 export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
   return async function createNovaDistributions(req, res) {

@@ -10,6 +10,9 @@ const HEADER = 'X-Organization-Id';
  * be one the client was granted, and the token's own when the token is bound), else the
  * token's bound organization, else the client's only one. Anything else is refused here,
  * before the idempotency middleware (whose keys are scoped to the organization) runs.
+ *
+ * @example
+ * router.use('/v1', novaBearerAuth(store, clock), resolveOrganization()); // then callerOf(res.locals).organization
  */
 export function resolveOrganization(): RequestHandler {
   return function resolveNovaOrganization(req, res, next) {

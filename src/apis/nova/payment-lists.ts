@@ -7,7 +7,12 @@ import { listOf } from './envelope.js';
 import { findOwned } from './owned.js';
 import type { NovaData } from './types.js';
 
-/** `GET /v1/distributions/{distribution_id}/payments`: in submitted order, a cursor page at a time. */
+/**
+ * `GET /v1/distributions/{distribution_id}/payments`: in submitted order, a cursor page at a time.
+ *
+ * @example
+ * router.get('/v1/distributions/:distribution_id/payments', listDistributionPayments(ctx));
+ */
 export function listDistributionPayments(ctx: AppContext<NovaData>): RequestHandler {
   return function listNovaDistributionPayments(req, res) {
     const distribution = findOwned(ctx.store, 'novaDistributions', String(req.params.distribution_id), callerOf(res.locals).organization, 'distribution_id');
@@ -16,7 +21,12 @@ export function listDistributionPayments(ctx: AppContext<NovaData>): RequestHand
   };
 }
 
-/** `GET /v1/distribution_payments/{payment_id}/notifications`: found through the payment index in one lookup. */
+/**
+ * `GET /v1/distribution_payments/{payment_id}/notifications`: found through the payment index in one lookup.
+ *
+ * @example
+ * router.get('/v1/distribution_payments/:payment_id/notifications', listPaymentNotifications(ctx));
+ */
 export function listPaymentNotifications(ctx: AppContext<NovaData>): RequestHandler {
   return function listNovaPaymentNotifications(req, res) {
     const { organization } = callerOf(res.locals);

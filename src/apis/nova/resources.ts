@@ -9,6 +9,9 @@ import type { NovaData } from './types.js';
 /**
  * `POST /v1/<resources>`: builds one object per item of the (validated) array body and stores
  * them all in one transaction, answering 201 with the list.
+ *
+ * @example
+ * router.post('/v1/contacts', createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
  */
 export function createResources<C extends OwnedCollection, I>(ctx: AppContext<NovaData>, collection: C, url: string, build: (item: I) => ObjectOf<C> & { id: string }): RequestHandler {
   return async function createNovaResources(req, res) {
@@ -21,14 +24,24 @@ export function createResources<C extends OwnedCollection, I>(ctx: AppContext<No
   };
 }
 
-/** `GET /v1/<resources>/{param}`: one of the organization's objects. */
+/**
+ * `GET /v1/<resources>/{param}`: one of the organization's objects.
+ *
+ * @example
+ * router.get('/v1/contacts/:contact_id', retrieveResource(ctx, 'novaContacts', 'contact_id'));
+ */
 export function retrieveResource(ctx: AppContext<NovaData>, collection: OwnedCollection, param: string): RequestHandler {
   return function retrieveNovaResource(req, res) {
     res.status(200).json(findOwned(ctx.store, collection, String(req.params[param]), callerOf(res.locals).organization, param));
   };
 }
 
-/** `GET /v1/<resources>`: the organization's objects, newest first, a cursor page at a time. */
+/**
+ * `GET /v1/<resources>`: the organization's objects, newest first, a cursor page at a time.
+ *
+ * @example
+ * router.get('/v1/contacts', listResources(ctx, 'novaContacts', '/v1/contacts'));
+ */
 export function listResources(ctx: AppContext<NovaData>, collection: OwnedCollection, url: string): RequestHandler {
   return function listNovaResources(req, res) {
     const objects = ownedNewestFirst(ctx.store, collection, callerOf(res.locals).organization);

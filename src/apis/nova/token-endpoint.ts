@@ -10,6 +10,9 @@ import type { NovaData, TokenRequest } from './types.js';
  * `POST /oauth/token`, the client_credentials grant (RFC 6749 §4.4). Request validation has
  * already checked the form against the spec (form-encoded, `grant_type` present and single);
  * failures render as RFC 6749 errors (`oauth-errors.ts`).
+ *
+ * @example
+ * router.post('/oauth/token', tokenEndpoint(ctx)); // after express.urlencoded and request validation
  */
 export function tokenEndpoint(ctx: AppContext<NovaData>): RequestHandler {
   return async function issueNovaToken(req, res) {

@@ -8,7 +8,12 @@ export const TOKEN_LIFETIME_SECONDS = 3600;
 /** Live tokens kept per client; issuing one more drops the oldest. */
 export const MAX_TOKENS_PER_CLIENT = 20;
 
-/** Tokens are stored under their SHA-256, so a saved state file holds no usable token. */
+/**
+ * Tokens are stored under their SHA-256, so a saved state file holds no usable token.
+ *
+ * @example
+ * store.get('novaTokens', hashToken(accessToken));
+ */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -39,7 +44,12 @@ export async function issueToken(ctx: AppContext<NovaData>, client: Client, orga
   return token;
 }
 
-/** The token's record, `'expired'`, or undefined when it was never issued (or was dropped). */
+/**
+ * The token's record, `'expired'`, or undefined when it was never issued (or was dropped).
+ *
+ * @example
+ * findToken(store, clock.nowMs(), accessToken); // { clientId: 'sandbox_client', organization: null, expiresAtMs: … }
+ */
 export function findToken(store: Store<NovaData>, nowMs: number, token: string): TokenRecord | 'expired' | undefined {
   const record = store.get('novaTokens', hashToken(token));
   if (!record) return undefined;
