@@ -1,10 +1,11 @@
 import type { RenderedError } from '../../core/api-module.js';
 import type { Failure } from '../../core/errors.js';
+import { everyMember } from './every-member.js';
 import { TOKEN_PATH, renderOAuthError } from './oauth-errors.js';
 import type { NovaErrorCode } from './types.js';
 
 /** Every `error.code` Nova answers, as the spec's `Error` schema lists them (checked both ways). */
-export const NOVA_ERROR_CODES = [
+export const NOVA_ERROR_CODES = everyMember<NovaErrorCode>()([
   'invalid_request',
   'parameter_missing',
   'parameter_invalid',
@@ -24,10 +25,7 @@ export const NOVA_ERROR_CODES = [
   'internal_error',
   'contract_violation',
   'service_unavailable',
-] as const satisfies readonly NovaErrorCode[];
-type Unlisted = Exclude<NovaErrorCode, (typeof NOVA_ERROR_CODES)[number]>;
-const _everyCodeListed: Unlisted extends never ? true : Unlisted = true;
-void _everyCodeListed;
+]);
 const KNOWN_CODES = new Set<string>(NOVA_ERROR_CODES);
 
 export interface NovaErrorBody {

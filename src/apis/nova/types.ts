@@ -4,6 +4,7 @@
  * records (owners, tokens, clients) are the sandbox's own.
  */
 import type { IdempotencyRecord } from '../../core/idempotency/types.js';
+import { everyMember } from './every-member.js';
 import type { components } from './openapi.gen.js';
 
 type Schemas = components['schemas'];
@@ -25,7 +26,7 @@ export type TokenRequest = Schemas['TokenRequest'];
 export type NovaErrorCode = Schemas['Error']['error']['code'];
 
 /** Every entity type, in the reference's order; the compiler checks the list against the spec. */
-export const ENTITY_TYPES = [
+export const ENTITY_TYPES = everyMember<EntityType>()([
   'individual',
   'individual_retirement_plan',
   'corporation',
@@ -42,16 +43,10 @@ export const ENTITY_TYPES = [
   'employee_benefit_plan',
   'keogh_plan',
   'other_entity',
-] as const satisfies readonly EntityType[];
-type MissingType = Exclude<EntityType, (typeof ENTITY_TYPES)[number]>;
-const _everyTypeListed: MissingType extends never ? true : MissingType = true;
-void _everyTypeListed;
+]);
 
 /** Every distribution status, in lifecycle order; checked against the spec likewise. */
-export const DISTRIBUTION_STATUSES = ['draft', 'published', 'approved', 'executed', 'cancelled'] as const satisfies readonly DistributionStatus[];
-type MissingStatus = Exclude<DistributionStatus, (typeof DISTRIBUTION_STATUSES)[number]>;
-const _everyStatusListed: MissingStatus extends never ? true : MissingStatus = true;
-void _everyStatusListed;
+export const DISTRIBUTION_STATUSES = everyMember<DistributionStatus>()(['draft', 'published', 'approved', 'executed', 'cancelled']);
 
 export interface Organization {
   id: string;
