@@ -69,14 +69,26 @@ export class Store<D extends Collections> {
 
   /**
    * Runs `build` to collect a transaction, applies it in one synchronous step and, when the
-   * state is persisted, resolves once it is durable. If `build` throws, nothing is applied.
+   * state is persisted, resolves once it is durable. If `build` throws, nothing is applied; if
+   * the write to disk fails, the transaction is taken back out of memory before the error
+   * propagates, so memory never holds what a restart would not.
    */
   async commit<T>(build: (tx: Transaction<D>) => T): Promise<T> {
     const tx = new Transaction<D>();
     const result = build(tx);
     if (tx.ops.length === 0) return result;
+    if (!this.persistence) {
+      applyOps(this.db.data, tx.ops);
+      return result;
+    }
+    const undo = inverseOps(this.db.data, tx.ops);
     applyOps(this.db.data, tx.ops);
-    await this.persistence?.append(tx.ops);
+    try {
+      await this.persistence.append(tx.ops);
+    } catch (error) {
+      rollBack(this.db.data, tx.ops, undo);
+      throw error;
+    }
     return result;
   }
 
@@ -96,6 +108,32 @@ export function applyOps(data: Collections, ops: readonly StoreOp[]): void {
   for (const op of ops) {
     const collection = (data[op.collection] ??= {});
     if (op.op === 'put') collection[op.id] = op.value;
+    else delete collection[op.id];
+  }
+}
+
+/** For each op, what undoes it: the record it replaced, or its absence (`value: undefined`). */
+function inverseOps(data: Collections, ops: readonly StoreOp[]): { collection: string; id: string; had: boolean; value: unknown }[] {
+  return ops.map((op) => {
+    const collection = data[op.collection];
+    const had = collection !== undefined && Object.hasOwn(collection, op.id);
+    return { collection: op.collection, id: op.id, had, value: had ? collection[op.id] : undefined };
+  });
+}
+
+/**
+ * Undoes a transaction, last op first. A record a later transaction has since replaced is left
+ * alone: that transaction's own outcome decides it.
+ */
+function rollBack(data: Collections, ops: readonly StoreOp[], undo: ReturnType<typeof inverseOps>): void {
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i] as StoreOp;
+    const before = undo[i] as (typeof undo)[number];
+    const collection = (data[op.collection] ??= {});
+    const current = Object.hasOwn(collection, op.id) ? collection[op.id] : undefined;
+    const stillOurs = op.op === 'put' ? current === op.value : !Object.hasOwn(collection, op.id);
+    if (!stillOurs) continue;
+    if (before.had) collection[op.id] = before.value;
     else delete collection[op.id];
   }
 }
