@@ -5,6 +5,10 @@ import { ResponseContract } from '../../src/core/contract/responses.js';
 import type { ApiName } from '../../src/core/contract/spec.js';
 
 /**
+ * Placeholders in expected bodies: {{uuid}}, {{timestamp}} (YYYY-MM-DD HH:MM:SS), {{iso}}
+ * (ISO 8601 UTC to the second), {{id:dst}} (a `dst_…` id), {{string}}, {{any}}, and
+ * {{name}} for a value captured by an earlier case.
+ *
  * Prism-style black-box harness: request/expected-response cases kept as data
  * (test/blackbox/cases/<api>.yaml) and run in order over real HTTP against the built package
  * (`dist/`, as `npm start` and library users get it), on an ephemeral port.
@@ -12,7 +16,7 @@ import type { ApiName } from '../../src/core/contract/spec.js';
 interface Case {
   name: string;
   request: { method: string; path: string; headers?: Record<string, string>; body?: unknown; raw?: string };
-  expect: { status: number; headers?: Record<string, string>; body?: unknown };
+  expect: { status: number; headers?: Record<string, string>; body?: unknown; partial?: boolean };
   capture?: Record<string, string>;
 }
 
@@ -28,15 +32,29 @@ function fill(text: string, vars: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
-/** Expected values with placeholders resolved into jest matchers. */
-function matcher(expected: unknown, vars: Record<string, string>): unknown {
+/** Request headers and bodies may use captured values too (a token, an id). */
+function fillDeep<T>(value: T, vars: Record<string, string>): T {
+  if (typeof value === 'string') return fill(value, vars) as T;
+  if (Array.isArray(value)) return value.map((v) => fillDeep(v, vars)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v, vars)])) as T;
+  return value;
+}
+
+/** Expected values with placeholders resolved into jest matchers; `partial` ignores unlisted fields. */
+function matcher(expected: unknown, vars: Record<string, string>, partial = false): unknown {
   if (typeof expected === 'string') {
     if (expected === '{{any}}') return expect.anything();
+    const prefixed = /^\{\{id:(\w+)\}\}$/.exec(expected);
+    if (prefixed) return expect.stringMatching(new RegExp(`^${prefixed[1]}_[A-Za-z0-9]+$`));
+    if (expected === '{{string}}') return expect.any(String);
     const pattern = PATTERNS[expected];
     return pattern ? expect.stringMatching(pattern) : fill(expected, vars);
   }
-  if (Array.isArray(expected)) return expected.map((e) => matcher(e, vars));
-  if (expected && typeof expected === 'object') return Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, matcher(v, vars)]));
+  if (Array.isArray(expected)) return expected.map((e) => matcher(e, vars, partial));
+  if (expected && typeof expected === 'object') {
+    const inner = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, matcher(v, vars, partial)]));
+    return partial ? expect.objectContaining(inner) : inner;
+  }
   return expected;
 }
 
@@ -63,10 +81,10 @@ describe.each(suites)('black-box cases %s', (file) => {
   afterAll(() => stop());
 
   test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const headers: Record<string, string> = { ...c.request.headers };
+    const headers: Record<string, string> = fillDeep({ ...c.request.headers }, vars);
     let body: string | undefined = c.request.raw;
     if (c.request.body !== undefined) {
-      body = JSON.stringify(c.request.body);
+      body = JSON.stringify(fillDeep(c.request.body, vars));
       headers['Content-Type'] ??= 'application/json';
     }
     const path = fill(c.request.path, vars);
@@ -76,7 +94,7 @@ describe.each(suites)('black-box cases %s', (file) => {
 
     expect(res.status).toBe(c.expect.status);
     for (const [name, value] of Object.entries(c.expect.headers ?? {})) expect(res.headers.get(name)).toBe(value);
-    if (c.expect.body !== undefined) expect(json).toEqual(matcher(c.expect.body, vars));
+    if (c.expect.body !== undefined) expect(json).toEqual(matcher(c.expect.body, vars, c.expect.partial));
     const check = ResponseContract.for(api).check(c.request.method, path.split('?')[0] as string, res.status, json, res.headers.get('content-type') ?? undefined);
     expect(check.problems).toEqual([]);
     for (const [name, at] of Object.entries(c.capture ?? {})) vars[name] = pick(json, at);
