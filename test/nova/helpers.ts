@@ -60,7 +60,8 @@ export async function tokenFor(sb: HasApp, client: ClientCredentials = SANDBOX_C
 export interface CallOptions {
   organization?: string;
   idempotencyKey?: string;
-  headers?: Record<string, string>;
+  /** Extra headers; an array sends the header once per value. */
+  headers?: Record<string, string | string[]>;
 }
 
 /**
@@ -155,6 +156,8 @@ export function distributionItem(overrides: Record<string, unknown> = {}, vehicl
  */
 export class ControlledPersistence implements Persistence<SandboxData> {
   failNext = 0;
+  /** Writes now waiting for `release()`. */
+  waiting = 0;
   private gate: Promise<void> | undefined;
   private open: (() => void) | undefined;
   private arrived: (() => void) | undefined;
@@ -179,8 +182,11 @@ export class ControlledPersistence implements Persistence<SandboxData> {
       this.failNext--;
       throw new Error('disk full');
     }
-    if (this.gate) this.arrived?.();
+    if (!this.gate) return;
+    this.waiting++;
+    this.arrived?.();
     await this.gate;
+    this.waiting--;
   }
 
   async replace(): Promise<void> {}
@@ -194,4 +200,13 @@ export async function appWithPersistence(persistence: Persistence<SandboxData>):
   const store = await Store.open<SandboxData>({ fixtures: () => structuredClone(fixtures), persistence });
   const clock = new SandboxClock({ frozenAt: T0 });
   return { app: createApp({ store, clock, ids: new IdFactory(random), random }), store, clock };
+}
+
+/**
+ * Resolves once `done()` holds, checking after each turn of the event loop (I/O included), and
+ * fails if it never does: waiting on something the test cannot await, without a clock.
+ */
+export async function turnsUntil(done: () => boolean, maxTurns = 10_000): Promise<void> {
+  for (let turn = 0; turn < maxTurns && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
 }

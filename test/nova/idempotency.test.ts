@@ -1,8 +1,10 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, testSandbox } from '../support/harness.js';
-import { appWithPersistence, ControlledPersistence, distributionItem, ENTITY_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample } from './helpers.js';
+import { appWithPersistence, ControlledPersistence, distributionItem, ENTITY_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, turnsUntil } from './helpers.js';
 
 const POST = '/v1/distributions';
 
@@ -168,6 +170,15 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
     expect(distributions()).toBe(0);
   });
 
+  test('a key sent twice: 400 parameter_invalid, nothing performed, nothing stored (node would join them into a third key)', async () => {
+    const res = await client.post(POST, referenceExample(), { headers: { 'Idempotency-Key': ['k-a', 'k-b'] } });
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: 'Idempotency-Key must be sent once', param: 'Idempotency-Key' } });
+    expect(distributions()).toBe(0);
+    expect(keys()).toBe(0);
+  });
+
   test('twenty same-key requests at once create exactly one distribution; every 201 is the same body, the others 409 conflict', async () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => client.prepare('post', POST, referenceExample(), { idempotencyKey: 'burst' })));
     for (const res of responses) expectContract('nova', res);
@@ -215,6 +226,42 @@ describe('Idempotency-Key while the first request is still running, and after a 
     expect(after.headers['idempotent-replayed']).toBe('true');
     expect(after.text).toBe(done.text);
     expect(harness.store.count('novaDistributions')).toBe(1);
+  });
+
+  test('a client that gives up mid-request and retries gets 409 conflict, then the one stored answer: never a second run', async () => {
+    const server = harness.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const sockets: Socket[] = [];
+    server.on('connection', (socket: Socket) => sockets.push(socket));
+    try {
+      const held = persistence.hold();
+      const first = request(server).post(POST).set('Authorization', `Bearer ${caller.token}`).set('Idempotency-Key', 'gone').send(referenceExample());
+      const firstOutcome = first.then(
+        () => 'answered',
+        () => 'aborted',
+      );
+      await held; // the first request is inside its commit, waiting on the disk
+      first.abort(); // the client times out
+      await turnsUntil(() => sockets[0]?.closed === true); // and the server has seen it go
+
+      const retry: { res?: request.Response } = {};
+      const retrying = caller.prepare('post', POST, referenceExample(), { idempotencyKey: 'gone' }).then((res) => (retry.res = res));
+      await turnsUntil(() => retry.res !== undefined || persistence.waiting > 1); // answered, or a second run is writing
+      persistence.release();
+      await retrying;
+      await turnsUntil(() => harness.store.count('novaIdempotencyKeys') === 1); // the first run's answer, stored though nobody read it
+      const after = await caller.post(POST, referenceExample(), { idempotencyKey: 'gone' });
+
+      expect(await firstOutcome).toBe('aborted');
+      expectContract('nova', retry.res as request.Response);
+      expect(retry.res?.status).toBe(409);
+      expect(retry.res?.body).toEqual({ error: { code: 'conflict', message: "a request with Idempotency-Key 'gone' is still being processed; retry shortly", param: 'Idempotency-Key' } });
+      expect(after.status).toBe(201);
+      expect(after.headers['idempotent-replayed']).toBe('true');
+      expect(harness.store.count('novaDistributions')).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 
   test('a 500 is not stored: the retry with the same key runs the operation again', async () => {

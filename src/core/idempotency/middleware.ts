@@ -49,7 +49,8 @@ export function isTransientStatus(status: number): boolean {
  * (`idempotency_conflict`). 5xx, 408 and 429 answers are not stored.
  *
  * The in-flight marker is set synchronously, before anything is awaited, so concurrent
- * requests with one key never run the operation twice. Records live in the store (persistence
+ * requests with one key never run the operation twice; it is cleared when the answer is
+ * complete, whether or not the client is still there. Records live in the store (persistence
  * covers them); in-flight markers live in memory only, so a crash never leaves a key stuck.
  * Expired records are purged, oldest first, each time a record is stored.
  *
@@ -96,6 +97,10 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
   return function idempotencyKeys(req, res, next) {
     const key = req.get('Idempotency-Key');
     if (key === undefined || !MUTATING.has(req.method)) return next();
+    // Node joins repeated headers with ", ": two keys would silently become a third one.
+    if ((req.headersDistinct['idempotency-key']?.length ?? 0) > 1) {
+      fail({ kind: 'validation', status: 400, field: 'Idempotency-Key', message: 'Idempotency-Key must be sent once' });
+    }
     if (key.length === 0 || key.length > maxKeyLength) {
       fail({ kind: 'validation', status: 400, field: 'Idempotency-Key', message: `Idempotency-Key must be 1 to ${maxKeyLength} characters` });
     }
@@ -124,7 +129,9 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
     const release = () => {
       if (inFlight.get(storeKey) === marker) inFlight.delete(storeKey);
     };
-    res.once('close', release); // the client went away before an answer: free the key
+    // The marker stays until the answer is complete, even when the client has gone away: a
+    // client that timed out and retries must get 409 `conflict` (then the stored answer), not a
+    // second run of an operation that is still under way.
     beforeResponseEnds(res, async ({ status, contentType, body }) => {
       release();
       if (isTransientStatus(status)) return;
