@@ -12,6 +12,7 @@ import { FilePersistence } from './core/store/file-persistence.js';
 import { Store } from './core/store/store.js';
 import { createControlPlane } from './sandbox/control-plane.js';
 import type { CoverageTracker } from './sandbox/coverage.js';
+import type { Sleep } from './sandbox/fault-injection.js';
 import type { FaultRegistry } from './sandbox/faults.js';
 import type { RequestJournal } from './sandbox/journal.js';
 
@@ -41,6 +42,8 @@ export interface SandboxOptions {
   coverageOut?: string;
   /** How many requests the `/_sandbox/requests` journal keeps (default 1000; older ones drop). */
   journalSize?: number;
+  /** How a fault's `latency_ms` is waited out: a real timer unless a test passes one it controls. */
+  sleep?: Sleep;
 }
 
 export interface Sandbox {
@@ -81,7 +84,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
-  const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize });
+  const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
   const logger = options.quiet ? undefined : options.logger;
   const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger });
   let server: Server | undefined;

@@ -57,7 +57,7 @@ export interface ControlPlane {
  */
 export function createControlPlane(ctx: AppContext<SandboxData>, options: ControlPlaneOptions = {}): ControlPlane {
   const journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
-  const faults = new FaultRegistry();
+  const faults = new FaultRegistry(API_MODULES.flatMap((api) => api.mountPaths));
   const coverage = new CoverageTracker(
     API_MODULES.map((api) => api.name),
     ctx.clock,

@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { compilePathPattern, type PathPattern } from './path-pattern.js';
 
 /** What a client asks for (`POST /_sandbox/faults`, already checked against openapi/sandbox.yaml). */
 export interface FaultSpec {
@@ -27,27 +28,11 @@ export interface Fault {
 }
 
 interface ArmedFault extends Fault {
-  regex: RegExp;
+  pattern: PathPattern;
 }
 
 /** At most this many faults at once: faults are state a client grows, so they are bounded. */
 export const MAX_FAULTS = 100;
-
-/**
- * `/v1/distributions/{id}` → one segment for `{id}`; `/v1/*` → anything after `/v1/`. The rest
- * is literal. A trailing slash on the request is tolerated, as express routes tolerate it.
- *
- * @example
- * compilePathPattern('/v1/distributions/{id}').test('/v1/distributions/dst_1'); // true
- * compilePathPattern('/v1/*').test('/v1/a/b');                                  // true
- */
-export function compilePathPattern(pattern: string): RegExp {
-  const source = pattern
-    .split(/(\*|\{[^}/]+\})/)
-    .map((part) => (part === '*' ? '.*' : /^\{[^}/]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}/?$`);
-}
 
 /**
  * The faults armed through `/_sandbox/faults`, oldest first. `take()` is what the request
@@ -63,9 +48,28 @@ export class FaultRegistry {
   private readonly armed = new Map<string, ArmedFault>();
   private sequence = 0;
 
+  /**
+   * @param mountPaths the path prefixes the mocked APIs own (`['/v3/custody', '/oauth/token',
+   *   '/v1']`): a fault whose path could match none of them would never fire, so it is refused.
+   *   Without them, any path is accepted.
+   */
+  constructor(private readonly mountPaths?: readonly string[]) {}
+
   add(spec: FaultSpec): Fault {
     if (spec.status === undefined && spec.latency_ms === undefined) {
       fail({ kind: 'validation', status: 400, message: 'a fault needs a status, a latency_ms, or both' });
+    }
+    if (spec.retry_after !== undefined && spec.status !== 429) {
+      fail({ kind: 'validation', status: 400, field: 'retry_after', message: 'retry_after applies only to a fault with status 429' });
+    }
+    const pattern = compilePathPattern(spec.path);
+    if (this.mountPaths && !couldMatchMountPath(pattern, this.mountPaths)) {
+      fail({
+        kind: 'validation',
+        status: 400,
+        field: 'path',
+        message: `no mocked API serves ${spec.path}, so the fault would never apply: its path must fall under ${this.mountPaths.join(', ')} (or be a pattern such as *)`,
+      });
     }
     if (this.armed.size >= MAX_FAULTS) {
       fail({ kind: 'rule', status: 409, message: `at most ${MAX_FAULTS} faults may be armed at once; DELETE /_sandbox/faults first` });
@@ -80,7 +84,7 @@ export class FaultRegistry {
       remaining: count,
       latency_ms: spec.latency_ms ?? 0,
       retry_after: spec.status === 429 ? (spec.retry_after ?? 1) : null,
-      regex: compilePathPattern(spec.path),
+      pattern,
     };
     this.armed.set(fault.id, fault);
     return publicFault(fault);
@@ -110,7 +114,7 @@ export class FaultRegistry {
     if (this.armed.size === 0) return undefined;
     const upper = method.toUpperCase();
     for (const fault of this.armed.values()) {
-      if ((fault.method !== '*' && fault.method !== upper) || !fault.regex.test(path)) continue;
+      if ((fault.method !== '*' && fault.method !== upper) || !fault.pattern.test(path)) continue;
       fault.remaining -= 1;
       if (fault.remaining <= 0) this.armed.delete(fault.id);
       return publicFault(fault);
@@ -119,6 +123,18 @@ export class FaultRegistry {
   }
 }
 
-function publicFault({ regex: _regex, ...fault }: ArmedFault): Fault {
+function publicFault({ pattern: _pattern, ...fault }: ArmedFault): Fault {
   return fault;
+}
+
+/**
+ * Whether some path under a mount path could match: an exact pattern must be under one; a
+ * pattern with wildcards must have a literal start that is under one or leads into one
+ * (`/v*` may reach `/v1/...`, `*` reaches everything).
+ */
+function couldMatchMountPath(pattern: PathPattern, mountPaths: readonly string[]): boolean {
+  const under = (path: string) => mountPaths.some((mount) => path === mount || path.startsWith(`${mount}/`));
+  if (pattern.exact) return under(pattern.source) || under(pattern.source.replace(/\/$/, ''));
+  const prefix = pattern.literalPrefix;
+  return under(prefix) || mountPaths.some((mount) => mount.startsWith(prefix));
 }

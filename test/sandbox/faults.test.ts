@@ -87,12 +87,16 @@ describe('POST /_sandbox/faults: injected failures in the API’s own envelope',
   });
 
   test('a latency-only fault delays the request, which then succeeds; the journal shows the fault', async () => {
-    await arm({ method: 'GET', path: PATH, latency_ms: 20 });
+    const waits: number[] = [];
+    sb = await testSandbox({ sleep: async (ms) => void waits.push(ms) }); // no real wait in a test
+    await arm({ method: 'GET', path: PATH, latency_ms: 1500 });
 
     const res = await get(sb, PATH);
     expect(res.status).toBe(200);
+    expect(res.body.custody_distributions).toEqual([]);
+    expect(waits).toEqual([1500]);
     const [entry] = await journal(sb);
-    expect(entry).toMatchObject({ status: 200, matched_contract: true, failure: null, fault: { id: 'flt_1', status: null, latency_ms: 20 } });
+    expect(entry).toMatchObject({ status: 200, matched_contract: true, failure: null, fault: { id: 'flt_1', status: null, latency_ms: 1500 } });
     expect((await control(sb, 'get', '/_sandbox/faults')).body.faults).toEqual([]);
   });
 
@@ -125,12 +129,53 @@ describe('POST /_sandbox/faults: injected failures in the API’s own envelope',
     ['an unknown method', { method: 'TRACE', path: PATH, status: 500 }, 'method must be one of'],
     ['a relative path', { method: 'GET', path: 'v3', status: 500 }, 'path must match pattern'],
     ['a zero count', { method: 'GET', path: PATH, status: 500, count: 0 }, 'count must be >= 1'],
+    ['a huge count', { method: 'GET', path: PATH, status: 500, count: 1e9 }, 'count must be <= 10000'],
+    ['a negative latency', { method: 'GET', path: PATH, latency_ms: -1 }, 'latency_ms must be >= 0'],
+    ['a status as a string', { method: 'GET', path: PATH, status: '500' }, 'status must be integer'],
+    ['an unknown field', { method: 'GET', path: PATH, status: 500, body: 'x' }, 'body is not a recognized field'],
+    ['retry_after without a 429', { method: 'GET', path: PATH, status: 503, retry_after: 5 }, 'retry_after applies only to a fault with status 429'],
+    ['a path no API serves', { method: 'GET', path: '/nope', status: 500 }, 'no mocked API serves /nope, so the fault would never apply: its path must fall under /v3/custody, /oauth/token, /v1 (or be a pattern such as *)'],
+    ['the health check', { method: 'GET', path: '/healthz', status: 500 }, 'no mocked API serves /healthz'],
+    ['a control path', { method: 'POST', path: '/_sandbox/reset', status: 500 }, 'no mocked API serves /_sandbox/reset'],
+    ['a typo in a mount path', { method: 'GET', path: '/v3/custodian/*', status: 500 }, 'no mocked API serves /v3/custodian/*'],
   ])('%s is a 400 problem and nothing is armed', async (_name, body, detail) => {
     const res = await control(sb, 'post', '/_sandbox/faults', body);
 
     expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
     expect(res.body.detail).toContain(detail);
     expect(sb.faults.size).toBe(0);
+  });
+
+  test.each(['*', '/v*', '/oauth/token', '/v1/{anything}', '/v3/custody/distributions/'])('%s reaches a mocked API, so it is armed', async (path) => {
+    const res = await control(sb, 'post', '/_sandbox/faults', { method: 'GET', path, status: 500 });
+
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ path, status: 500, remaining: 1 });
+  });
+
+  test('a body over 100 kB is a 413 problem; malformed JSON a 400 problem', async () => {
+    const huge = await control(sb, 'post', '/_sandbox/faults', { method: 'GET', path: PATH, status: 500, pad: 'x'.repeat(200_000) });
+    const malformed = await request(sb.app).post('/_sandbox/faults').set('Content-Type', 'application/json').send('{"method":');
+
+    expect(huge.status).toBe(413);
+    expect(huge.body).toEqual({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'request body is too large' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(malformed.body).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'request body is not valid JSON' });
+    expect(sb.faults.size).toBe(0);
+  });
+
+  test('an armed pattern that would make a regular expression backtrack for minutes costs nothing per request', async () => {
+    await arm({ method: 'GET', path: `/v3/custody/${'*a'.repeat(40)}b`, status: 503 });
+
+    const res = await get(sb, PATH); // no b: no match
+    const long = await request(sb.app).get(`/v3/custody/${'a'.repeat(2000)}`).set('Authorization', 'Bearer sandbox:sandbox_api_key');
+
+    expect(res.status).toBe(200);
+    expect(long.status).toBe(404); // an undocumented NorCap route, answered promptly
+    expect(sb.faults.list()[0]?.remaining).toBe(1);
   });
 
   test(`at most ${MAX_FAULTS} faults are armed at once (409 beyond)`, async () => {
