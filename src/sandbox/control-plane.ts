@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { API_MODULES, type SandboxData } from '../apis/index.js';
 import type { AppContext } from '../core/api-module.js';
+import { fail } from '../core/errors.js';
 import { requestValidation } from '../core/validation.js';
 import { ControlAccess, requireAdmin } from './admin-access.js';
 import { AutoAdvancer } from './auto-advance.js';
@@ -66,6 +67,14 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
   const autoAdvancer = options.autoAdvance ? new AutoAdvancer(ctx, API_MODULES) : undefined;
 
   async function advanceClock(seconds: number): Promise<Date> {
+    if (ctx.clock.nowMs() + seconds * 1000 > LATEST_INSTANT_MS) {
+      fail({
+        kind: 'validation',
+        status: 400,
+        field: 'seconds',
+        message: `the sandbox clock cannot go past ${new Date(LATEST_INSTANT_MS).toISOString()} (it reads ${ctx.clock.now().toISOString()}); POST /_sandbox/reset to start over`,
+      });
+    }
     const now = ctx.clock.advance(seconds);
     await autoAdvancer?.settled();
     return now;
@@ -99,8 +108,8 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     advanceClock,
     reset,
     async stop() {
-      await autoAdvancer?.settled().catch(() => undefined); // its writes must land before the store closes
-      autoAdvancer?.stop();
+      autoAdvancer?.stop(); // no new run from here on…
+      await autoAdvancer?.settled().catch(() => undefined); // …and the last one's writes land before the store closes
     },
     observe: observeRequests({ journal, coverage, clock: ctx.clock }),
     controls: function dispatchToControls(req, res, next) {
@@ -110,6 +119,12 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     injectFaults: injectFaults(faults, options.sleep),
   };
 }
+
+/**
+ * Sandbox time stops at the end of year 9999: the APIs write four-digit years (NorCap's
+ * `YYYY-MM-DD HH:MM:SS`), and much further on a JavaScript date is no longer valid at all.
+ */
+const LATEST_INSTANT_MS = Date.parse('9999-12-31T23:59:59Z');
 
 function isControlPath(path: string): boolean {
   return path === '/_sandbox' || path.startsWith('/_sandbox/');

@@ -1,4 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import { API_MODULES, type SandboxData } from '../../src/apis/index.js';
+import type { DistributionRecord } from '../../src/apis/norcap/types.js';
 import type { ApiModule, AppContext } from '../../src/core/api-module.js';
 import { SandboxClock } from '../../src/core/clock.js';
 import { AutoAdvancer } from '../../src/sandbox/auto-advance.js';
@@ -75,6 +77,66 @@ describe('--auto-advance', () => {
 });
 
 describe('AutoAdvancer', () => {
+  /** A timer the test fires by hand: `tick()` runs what `every` was given. */
+  function manualTimer() {
+    const timer = { ms: 0, started: 0, stopped: 0, run: (): void => undefined };
+    const every = (ms: number, run: () => void) => {
+      Object.assign(timer, { ms, run, started: timer.started + 1 });
+      return () => void (timer.stopped += 1);
+    };
+    return { timer, every };
+  }
+
+  function countingModule(seen: number[]): ApiModule {
+    return { name: 'norcap', lifecycle: { statuses: [], move: async () => undefined, autoAdvance: async (ctx: AppContext) => void seen.push(ctx.clock.nowMs()) } } as unknown as ApiModule;
+  }
+
+  test('on the wall clock, a timer progresses distributions as real time passes, without any advance()', async () => {
+    const clock = new SandboxClock(); // not frozen: sandbox time moves by itself
+    const seen: number[] = [];
+    const { timer, every } = manualTimer();
+    const auto = new AutoAdvancer({ clock } as AppContext, [countingModule(seen)], { every });
+
+    expect(timer).toMatchObject({ ms: 1000, started: 1 });
+    timer.run();
+    await auto.settled();
+    expect(seen).toHaveLength(1);
+    timer.run();
+    timer.run(); // a tick while one run is still queued adds none: runs never pile up
+    await auto.settled();
+    expect(seen).toHaveLength(2);
+
+    auto.stop();
+    expect(timer.stopped).toBe(1);
+  });
+
+  test('a frozen clock starts no timer: only advance() moves it', () => {
+    const { timer, every } = manualTimer();
+    const auto = new AutoAdvancer({ clock: new SandboxClock({ frozenAt: new Date(0) }) } as AppContext, [countingModule([])], { every });
+
+    expect(timer.started).toBe(0);
+    auto.stop();
+  });
+
+  test('a NorCap distribution on a running clock becomes processing once 60 s of real time have passed', async () => {
+    const sb = await testSandbox({ frozenAt: undefined }); // the wall clock; its own advancer is driven below
+    const id = await createOne(sb, ROUTING);
+    const record = sb.store.get('norcapDistributions', id) as DistributionRecord;
+    // As if 61 s of wall time had passed: back-date the record instead of waiting.
+    const past = new Date(sb.clock.nowMs() - 61_000).toISOString().replace('T', ' ').slice(0, 19);
+    await sb.store.commit((tx) => tx.put('norcapDistributions', id, { owner: record.owner, distribution: { ...record.distribution, createdAt: past, updatedAt: past } }));
+    const auto = new AutoAdvancer(
+      { clock: sb.clock, store: sb.store } as unknown as AppContext<SandboxData>,
+      API_MODULES,
+      { every: (_ms, run) => (run(), () => undefined) }, // one tick, right away
+    );
+    await auto.settled();
+    auto.stop();
+
+    expect(await read(sb, id)).toMatchObject({ status: 'processing', transactionType: 'ach' });
+    await sb.stop();
+  });
+
   test('runs every module on each advance; a failure surfaces once from settled() and later runs go on', async () => {
     const clock = new SandboxClock({ frozenAt: new Date(0) });
     const seen: number[] = [];

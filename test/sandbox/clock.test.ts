@@ -58,6 +58,35 @@ describe('GET /_sandbox/clock and POST /_sandbox/clock/advance', () => {
     expect(sb.clock.offsetSeconds).toBe(0);
   });
 
+  test('a body over 100 kB is a 413 problem and the clock stays put', async () => {
+    const res = await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 1, pad: 'x'.repeat(200_000) });
+
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'request body is too large' });
+    expect(sb.clock.offsetSeconds).toBe(0);
+  });
+
+  test('sandbox time stops at the end of year 9999: an advance beyond is a 400 problem', async () => {
+    sb.clock.advance((Date.parse('9999-12-31T23:00:00Z') - T0.getTime()) / 1000);
+
+    const beyond = await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3600 });
+    const last = await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3599 });
+
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'the sandbox clock cannot go past 9999-12-31T23:59:59.000Z (it reads 9999-12-31T23:00:00.000Z); POST /_sandbox/reset to start over',
+    });
+    expect(last.status).toBe(200);
+    expect(last.body.now).toBe('9999-12-31T23:59:59.000Z');
+    // Everything time-based still works at the far end.
+    const created = await create(sb, item());
+    expect(created.status).toBe(200);
+    expect(created.body.distributions[0].createdAt).toBe('9999-12-31 23:59:59');
+  });
+
   test('an unknown control route is a 404 problem (not a documented operation, so checked by hand)', async () => {
     const res = await request(sb.app).get('/_sandbox/nope');
 

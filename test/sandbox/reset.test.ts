@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { T0, testSandbox } from '../support/harness.js';
+import request from 'supertest';
+import { expectContract, T0, testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
 import { control, journal } from './helpers.js';
 
@@ -31,6 +32,19 @@ describe('POST /_sandbox/reset', () => {
     expect(list.status).toBe(200);
     expect(list.body.custody_distributions).toEqual([]);
     expect((await get(sb, `${PATH}/${id}`)).status).toBe(404);
+  });
+
+  test('a malformed body (none is needed) is a 400 problem and resets nothing', async () => {
+    const sb = await testSandbox();
+    await create(sb, item());
+
+    const res = await request(sb.app).post('/_sandbox/reset').set('Content-Type', 'application/json').send('{"all":');
+
+    expectContract('sandbox', res);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'request body is not valid JSON' });
+    expect(sb.store.count('norcapDistributions')).toBe(1);
   });
 
   test('sandbox.reset() in the library does the same', async () => {
