@@ -55,6 +55,8 @@ interface HttpLikeError {
   statusCode?: number;
   type?: string;
   message?: string;
+  /** body-parser's raw body, on a parse failure. */
+  body?: unknown;
   errors?: ValidatorIssue[];
   headers?: Record<string, string>;
 }
@@ -67,7 +69,7 @@ export function toFailure(error: unknown): Failure {
   if (error instanceof ApiFailure) return error.failure;
   const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
   const status = e.status ?? e.statusCode ?? 500;
-  if (e.type === 'entity.parse.failed') return { kind: 'malformed_json', status: 400, message: 'request body is not valid JSON' };
+  if (e.type === 'entity.parse.failed') return { kind: 'malformed_json', status: 400, message: describeUnparsed(e.body) };
   if (e.type === 'entity.too.large') return { kind: 'body_too_large', status: 413, message: 'request body is too large' };
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return { kind: 'unsupported_media_type', status: 415, message: e.message ?? 'unsupported encoding' };
@@ -75,13 +77,20 @@ export function toFailure(error: unknown): Failure {
   if (Array.isArray(e.errors) && status < 500) {
     const issue = e.errors[0] ?? {};
     if (status === 415) return { kind: 'unsupported_media_type', status, message: 'request body must be application/json' };
-    if (status === 405) return { kind: 'method_not_allowed', status, message: 'method not allowed' };
+    if (status === 405) {
+      // RFC 9110 §15.5.6: a 405 names the methods the path has.
+      const allow = e.headers?.Allow;
+      return { kind: 'method_not_allowed', status, message: 'method not allowed', ...(allow ? { headers: { Allow: allow } } : {}) };
+    }
     if (status === 404) return { kind: 'not_found', status, message: 'no such route' };
     return { kind: 'validation', status: 400, ...describeIssue(issue) };
   }
   if (status >= 400 && status < 500) return { kind: 'validation', status: 400, message: e.message ?? 'bad request' };
   return { kind: 'internal', status: 500, message: 'internal error' };
 }
+
+/** Where express-openapi-validator says a request issue is. */
+const ISSUE_LOCATIONS = new Set(['body', 'query', 'params', 'headers', 'path', 'cookies']);
 
 /**
  * `/body/newDistributions/0/amountCents` + `must be integer` → field `newDistributions[0].amountCents`,
@@ -91,20 +100,48 @@ function describeIssue(issue: ValidatorIssue): { message: string; field?: string
   const [location, ...rest] = (issue.path ?? '').replace(/^\./, '').split(/[/.]/).filter(Boolean);
   const field = toFieldPath(rest);
   const raw = (issue.message ?? 'is invalid')
+    .replace(/^malformed uri'?$/, 'the request path is not validly percent-encoded')
     .replace(/^must NOT have additional properties$/, 'is not a recognized field')
     .replace(/^must have required property '[^']*'$/, 'is required')
     .replace(/^Unknown query parameter '[^']*'$/, 'is not a recognized parameter')
     .replace(/must be equal to one of the allowed values: (.*)$/, (_m, values: string) => `must be one of: ${values.split(', ').filter(Boolean).join(', ')}`)
     .replace(/^Parameter '[^']*' /, '');
+  // Some issues are about the URL as a whole: their path is the request's, not a field's.
+  if (location !== undefined && !ISSUE_LOCATIONS.has(location)) return { message: raw };
   const prefix = { query: 'query parameter ', params: 'path parameter ', headers: 'header ' }[location ?? ''] ?? '';
   if (!field) return { message: location === 'body' ? `request body ${raw}` : raw };
   return { field, message: `${prefix}${field} ${raw}` };
 }
+
+/**
+ * Why a JSON body did not parse. body-parser's strict mode also refuses a body that is valid
+ * JSON but a bare value (`null`, `"text"`, `42`): saying "not valid JSON" about those misleads.
+ */
+function describeUnparsed(raw: unknown): string {
+  if (typeof raw !== 'string') return 'request body is not valid JSON';
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return 'request body is not valid JSON';
+  }
+  return `request body must be a JSON object or array, not ${value === null ? 'null' : typeof value}`;
+}
+
 function toFieldPath(parts: string[]): string {
   let out = '';
   for (const part of parts) {
-    const key = decodeURIComponent(part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const key = safeDecode(part.replace(/~1/g, '/').replace(/~0/g, '~'));
     out += /^\d+$/.test(key) ? `[${key}]` : out ? `.${key}` : key;
   }
   return out;
+}
+
+/** A name from the request's URL, decoded when it can be: `%zz` is reported as sent, not thrown. */
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }

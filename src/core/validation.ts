@@ -22,6 +22,10 @@ export function requestValidation(api: ApiName): RequestHandler[] {
     validateSecurity: false,
     validateApiSpec: false,
     ignoreUndocumented: false,
+    // Formats as strictly as the response checker reads them (ajv-formats' full mode): in the
+    // validator's default fast mode a request could carry `2024-02-30T00:00:00Z` or `ada@localhost`
+    // and be answered with a body that breaks the very spec that let it in.
+    ajvFormats: { mode: 'full' },
   }) as RequestHandler[];
 }
 
