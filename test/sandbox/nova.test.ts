@@ -26,6 +26,14 @@ beforeEach(async () => {
   auth = `Bearer ${token.body.access_token as string}`;
 });
 
+/** A new token for the fixture client, as an Authorization value. */
+async function freshToken(): Promise<string> {
+  const token = await request(sb.app).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'sandbox_client', client_secret: 'sandbox_secret' });
+  expectContract('nova', token);
+  expect(token.status).toBe(200);
+  return `Bearer ${token.body.access_token as string}`;
+}
+
 /** The reference's own example body, as embedded in openapi/nova.yaml. */
 function referenceBody(): unknown {
   const post = loadSpec('nova').paths[DISTRIBUTIONS]?.post as { requestBody: { content: { 'application/json': { examples: { reference: { value: unknown } } } } } };
@@ -59,6 +67,48 @@ describeNova('the control plane on Nova', () => {
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body).toEqual(retried.body);
     expect(sb.store.count('novaDistributions')).toBe(1);
+  });
+
+  test('POST /_sandbox/clock/advance expires tokens: still accepted after 3599 s, refused after 3601 s', async () => {
+    const list = () => request(sb.app).get(DISTRIBUTIONS).set('Authorization', auth);
+
+    expect((await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3599 })).status).toBe(200);
+    const stillValid = await list();
+    expectContract('nova', stillValid);
+    expect(stillValid.status).toBe(200);
+
+    expect((await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 2 })).body.offset_seconds).toBe(3601);
+    const refused = await list();
+    expectContract('nova', refused);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_token' });
+    expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
+
+    // A create with the expired token is refused too, and creates nothing.
+    const create = await createDistribution('after-expiry');
+    expect(create.status).toBe(401);
+    expect(sb.store.count('novaDistributions')).toBe(0);
+  });
+
+  test('POST /_sandbox/clock/advance expires idempotency keys: replayed until 24 h, performed afresh after', async () => {
+    const first = await createDistribution('daily-key');
+    expect(first.status).toBe(201);
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 24 * 3600 - 1 });
+    auth = await freshToken(); // the first token expired after an hour
+    const replayed = await createDistribution('daily-key');
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toEqual(first.body);
+    expect(sb.store.count('novaDistributions')).toBe(1);
+
+    await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 1 });
+    const fresh = await createDistribution('daily-key');
+    expect(fresh.status).toBe(201);
+    expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+    expect(fresh.body.data[0].id).not.toBe(first.body.data[0].id);
+    expect(fresh.body.data[0].created_at).toBe('2024-04-21T12:00:00Z'); // stamped by the advanced clock
+    expect(sb.store.count('novaDistributions')).toBe(2);
   });
 
   test('even an injected 4xx, which Nova would store and replay, never reaches the idempotency store', async () => {
