@@ -49,11 +49,12 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   app.use(control.injectFaults);
 
   const routers = new Map<ApiName, Router>();
+  const bodyLimit = options.bodyLimit ?? '1mb';
   for (const api of API_MODULES) {
     const router = express.Router();
     if (options.strict) router.use(strictResponses(api));
-    router.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
-    router.use(api.router(ctx));
+    router.use(express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }));
+    router.use(api.router(ctx, { bodyLimit }));
     routers.set(api.name, router);
   }
   app.use(function dispatchToApi(req, res, next) {

@@ -15,6 +15,12 @@ export interface AppContext<D extends Collections = Collections> {
   random: Faker;
 }
 
+/** How the app serves every API, for a router that parses something itself. */
+export interface RouterOptions {
+  /** Largest request body accepted (the app's `bodyLimit`, e.g. `1mb`), whatever its media type. */
+  bodyLimit: string;
+}
+
 /** An error answer in an API's own envelope. */
 export interface RenderedError {
   status: number;
@@ -53,7 +59,7 @@ export interface ApiModule<D extends Collections = Collections> {
   mountPaths: string[];
   /** The fixture state of this API's collections (generated once per app). */
   fixtures(random: Faker): D;
-  router(ctx: AppContext<D>): Router;
+  router(ctx: AppContext<D>, options: RouterOptions): Router;
   /**
    * Renders a failure in the API's envelope. `request` (when the caller knows it) lets one API
    * answer some paths differently, e.g. Nova's `/oauth/token` speaks RFC 6749 errors.

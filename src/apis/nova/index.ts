@@ -25,10 +25,11 @@ export const novaApi: ApiModule<NovaData> = {
   fixtures: novaFixtures,
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
-  router(ctx) {
+  router(ctx, { bodyLimit }) {
     const router = Router();
-    // The app's per-API router parses JSON only; the token endpoint takes a form (RFC 6749).
-    router.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: '1mb' }));
+    // The app's per-API router parses JSON only; the token endpoint takes a form (RFC 6749),
+    // under the same size limit.
+    router.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: bodyLimit }));
     // Order matters: who is calling, then for which organization, then the idempotency key
     // (scoped to both), and only then validation, so that a validation error is an answer the
     // key stores and replays like any other.
