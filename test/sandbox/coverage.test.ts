@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
+import { parse } from 'yaml';
 import { ResponseContract } from '../../src/core/contract/responses.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
@@ -16,6 +18,8 @@ beforeEach(async () => {
 
 interface OperationBody {
   operationId: string;
+  method: string;
+  path: string;
   calls: number;
   statuses: Record<string, number>;
   undocumented_statuses: Record<string, number>;
@@ -31,7 +35,39 @@ function operation(report: Awaited<ReturnType<typeof coverage>>, id: string): Op
   return report.apis.norcap?.operations.find((op) => op.operationId === id);
 }
 
+/** Every operation of a spec file, read straight from the YAML: `METHOD path` → its documented statuses. */
+function documentedOperations(api: string): Map<string, string[]> {
+  const doc = parse(readFileSync(new URL(`../../openapi/${api}.yaml`, import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+  const out = new Map<string, string[]>();
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method)) continue;
+      out.set(`${method.toUpperCase()} ${path}`, Object.keys(operation.responses ?? {}).sort());
+    }
+  }
+  return out;
+}
+
 describe('GET /_sandbox/coverage', () => {
+  test('lists every operation of both specs with every status it documents; at start all are never exercised', async () => {
+    const report = await coverage();
+
+    expect(Object.keys(report.apis).sort()).toEqual(['norcap', 'nova']);
+    let operations = 0;
+    let statuses = 0;
+    for (const api of ['norcap', 'nova']) {
+      const documented = documentedOperations(api);
+      const listed = new Map((report.apis[api]?.operations ?? []).map((op) => [`${op.method} ${op.path}`, Object.keys(op.statuses).sort()]));
+      expect(listed).toEqual(documented);
+      for (const op of report.apis[api]?.operations ?? []) expect(Object.values(op.statuses).every((n) => n === 0)).toBe(true);
+      operations += documented.size;
+      statuses += [...documented.values()].reduce((sum, list) => sum + list.length, 0);
+    }
+    expect(report.summary).toEqual({ operations_total: operations, operations_exercised: 0, statuses_total: statuses, statuses_exercised: 0 });
+    expect(report.never_exercised).toHaveLength(operations);
+    expect(report.never_exercised.every((gap) => !gap.called)).toBe(true);
+  });
+
   test('counts each documented status answered, and names what was never exercised', async () => {
     await get(sb, PATH);
     await get(sb, PATH);
