@@ -120,5 +120,9 @@ function utcSeconds(value: string, field: string): string {
   const date = new Date(value);
   // The format check lets through what Date cannot hold, such as a leap second.
   if (Number.isNaN(date.getTime())) fail({ kind: 'validation', status: 400, field, message: `${field} is not a date-time this server can represent` });
+  // An offset can carry a date at the edge of the four-digit years past it (`9999-12-31T23:00:00-02:00`
+  // is in the year 10000 in UTC), where the answer's `YYYY-MM-DDThh:mm:ssZ` cannot say it.
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) fail({ kind: 'validation', status: 400, field, message: `${field} falls outside the years 0000 to 9999 once in UTC` });
   return toIsoSecondsUtc(date);
 }

@@ -1,7 +1,7 @@
 import type { RenderedError } from '../../core/api-module.js';
 import type { Failure } from '../../core/errors.js';
 import { everyMember } from './every-member.js';
-import { TOKEN_PATH, renderOAuthError } from './oauth-errors.js';
+import { isTokenPath, renderOAuthError } from './oauth-errors.js';
 import type { NovaErrorCode } from './types.js';
 
 /** Every `error.code` Nova answers, as the spec's `Error` schema lists them (checked both ways). */
@@ -42,7 +42,7 @@ export interface NovaErrorBody {
  * // { status: 404, body: { error: { code: 'resource_missing', message: "no such entity: 'ent_x'", param: '[0].payments[0].entity' } }, headers: {} }
  */
 export function renderNovaError(failure: Failure, request?: { path: string }): RenderedError {
-  if (request?.path === TOKEN_PATH) return renderOAuthError(failure);
+  if (request && isTokenPath(request.path)) return renderOAuthError(failure);
   const status = httpStatusFor(failure);
   const body: NovaErrorBody = { error: { code: codeFor(failure), message: failure.message } };
   if (failure.field) body.error.param = failure.field;

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { ApiModule } from '../../core/api-module.js';
+import { fail } from '../../core/errors.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
 import { requestValidation } from '../../core/validation.js';
 import { novaBearerAuth } from './bearer-auth.js';
@@ -26,7 +27,9 @@ export const novaApi: ApiModule<NovaData> = {
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
   router(ctx, { bodyLimit }) {
-    const router = Router();
+    // Paths are matched as the spec spells them: `/v1/Entities` is no route, as the operation
+    // index (strict mode, coverage, the journal) already sees it.
+    const router = Router({ caseSensitive: true });
     // The app's per-API router parses JSON only; the token endpoint takes a form (RFC 6749),
     // under the same size limit.
     router.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: bodyLimit }));
@@ -64,6 +67,11 @@ export const novaApi: ApiModule<NovaData> = {
     router.get('/v1/distributions/:distribution_id', retrieveResource(ctx, 'novaDistributions', 'distribution_id'));
     router.get('/v1/distributions/:distribution_id/payments', listDistributionPayments(ctx));
     router.get('/v1/distribution_payments/:payment_id/notifications', listPaymentNotifications(ctx));
+    // Whatever the validator let through but no route took (a path differing only in case) is
+    // answered here, in Nova's envelope, rather than by the app's generic 404.
+    router.use(function novaRouteNotFound() {
+      fail({ kind: 'not_found', status: 404, message: 'no such route' });
+    });
     return router;
   },
 };

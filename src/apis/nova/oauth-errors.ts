@@ -3,6 +3,17 @@ import type { Failure } from '../../core/errors.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
+/**
+ * Whether a request path is the token endpoint's. The routers accept a trailing slash, so its
+ * errors must speak RFC 6749 there too.
+ *
+ * @example
+ * isTokenPath('/oauth/token/'); // true
+ */
+export function isTokenPath(path: string): boolean {
+  return path === TOKEN_PATH || path === `${TOKEN_PATH}/`;
+}
+
 /** RFC 6749 §5.2 error codes the token endpoint answers. */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'server_error' | 'temporarily_unavailable';
 const OAUTH_CODES = new Set<string>(['invalid_request', 'invalid_client', 'unsupported_grant_type']);
@@ -23,7 +34,10 @@ export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as c
 export function renderOAuthError(failure: Failure): RenderedError {
   const status = failure.kind === 'validation' || failure.kind === 'malformed_json' || failure.kind === 'unsupported_media_type' ? 400 : failure.kind === 'internal' ? 500 : failure.status;
   const error = oauthCode(failure, status);
-  const description = failure.kind === 'unsupported_media_type' ? 'the token request must be application/x-www-form-urlencoded' : failure.message;
+  // The validator's 415 speaks of JSON, wrong here; body-parser's name the charset or content
+  // encoding it refused, which is the useful part.
+  const refusedEncoding = /^unsupported (charset|content encoding) /.test(failure.message);
+  const description = failure.kind === 'unsupported_media_type' && !refusedEncoding ? 'the token request must be application/x-www-form-urlencoded' : failure.message;
   const headers: Record<string, string> = { ...failure.headers, ...NO_STORE };
   if (status === 401) headers['WWW-Authenticate'] = 'Basic realm="nova"';
   return { status, body: { error, error_description: description }, headers };

@@ -22,8 +22,8 @@ export interface paths {
          *
          *     Errors follow RFC 6749 §5.2, `{"error", "error_description"}`, not the Nova envelope:
          *     * `invalid_request` (400): no or repeated `grant_type`, a body that is not form-encoded
-         *       (JSON included), client credentials given twice with different values, a malformed
-         *       or ungranted `organization`. A body over the size limit keeps its status 413, a
+         *       (JSON included) or not UTF-8, client credentials given twice with different values, a
+         *       malformed or ungranted `organization`. A body over the size limit keeps its status 413, a
          *       wrong method 405, still with `invalid_request`.
          *     * `invalid_client` (401): no client authentication, an unknown client or a wrong
          *       secret. Always with `WWW-Authenticate: Basic realm="nova"` (HTTP requires the header

@@ -20,6 +20,10 @@ export function resolveOrganization(): RequestHandler {
     const header = req.get(HEADER);
     let organization: string;
     if (header !== undefined) {
+      // Node joins repeated headers with ", ", which would read as a malformed id.
+      if ((req.headersDistinct['x-organization-id']?.length ?? 0) > 1) {
+        fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must be sent once` });
+      }
       if (!ORGANIZATION_ID_PATTERN.test(header)) {
         fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must match ${ORGANIZATION_ID_PATTERN.source}` });
       }
