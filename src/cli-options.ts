@@ -65,7 +65,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
     .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
-    .addOption(new Option('--coverage-out <file>', 'write the contract-coverage report (JSON) here on shutdown').env('SANDBOX_COVERAGE_OUT'))
+    .addOption(new Option('--coverage-out <file>', 'on shutdown, write the contract-coverage report (JSON) here and print it as a table on stdout').env('SANDBOX_COVERAGE_OUT'))
     .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only POST /_sandbox/clock/advance moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
     .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()

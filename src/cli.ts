@@ -7,7 +7,7 @@ import { createSandbox, type Sandbox } from './sandbox.js';
 /**
  * `fund-sandbox`: serve until SIGTERM or SIGINT, then stop accepting connections, let
  * in-flight requests finish, flush the data file (`--data`), write the coverage report
- * (`--coverage-out`) and exit 0. A second signal exits at once (1).
+ * (`--coverage-out`, also printed as a table on stdout) and exit 0. A second signal exits at once (1).
  *
  * The first line on stdout says where it listens (`… listening on http://127.0.0.1:4010`), as
  * JSON when logging is on, as plain text under `--quiet`: with `--port 0` it is how a caller
@@ -26,10 +26,11 @@ async function main(): Promise<void> {
   const url = await sandbox.start(options.port, options.host);
   if (logger) logger.info({ url, data: options.data ?? null, strict: options.strict }, `fund-distribution sandbox listening on ${url}`);
   else process.stdout.write(`fund-distribution sandbox listening on ${url}\n`);
-  stopOnSignals(sandbox, logger);
+  stopOnSignals(sandbox, logger, options.coverageOut);
 }
 
-function stopOnSignals(sandbox: Sandbox, logger: Logger | undefined): void {
+/** `coverageOut`: once stopped (the report written there), the same report as a table on stdout, for a CI log. */
+function stopOnSignals(sandbox: Sandbox, logger: Logger | undefined, coverageOut: string | undefined): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -39,7 +40,7 @@ function stopOnSignals(sandbox: Sandbox, logger: Logger | undefined): void {
     stopping = true;
     logger?.info({ signal }, 'shutting down: finishing in-flight requests');
     sandbox.stop().then(
-      () => exit(logger, 0),
+      () => exit(logger, 0, coverageOut ? `contract coverage written to ${coverageOut}\n${sandbox.coverage.table()}` : undefined),
       (error: unknown) => {
         process.stderr.write(`shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         exit(logger, 1);
@@ -50,11 +51,15 @@ function stopOnSignals(sandbox: Sandbox, logger: Logger | undefined): void {
   process.on('SIGINT', onSignal);
 }
 
-/** Exits once the log lines written so far have reached stdout. */
-function exit(logger: Logger | undefined, code: number): void {
-  if (!logger) process.exit(code);
+/** Exits once the log lines written so far, then `trailer`, have reached stdout. */
+function exit(logger: Logger | undefined, code: number, trailer?: string): void {
+  const finish = (): void => {
+    if (trailer) process.stdout.write(trailer, () => process.exit(code));
+    else process.exit(code);
+  };
+  if (!logger) return finish();
   logger.info('stopped');
-  logger.flush(() => process.exit(code));
+  logger.flush(finish);
 }
 
 main().catch((error: unknown) => {

@@ -25,13 +25,27 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface ChildOptions {
+  /** Working directory (default: the repository root). */
+  cwd?: string;
+  /**
+   * Extra environment variables. When given, `--port 0 --host 127.0.0.1` are not passed: the
+   * environment says where to listen (`PORT`, `HOST`).
+   */
+  env?: Record<string, string>;
+}
+
 /**
  * Runs the built CLI as a real process on a free loopback port and resolves once it has said
  * where it listens (its first stdout line), so no test guesses a port or sleeps.
  */
-export async function startChild(args: string[]): Promise<ChildServer> {
+export async function startChild(args: string[], options: ChildOptions = {}): Promise<ChildServer> {
   ensureBuilt();
-  const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const where = options.env ? [] : ['--port', '0', '--host', '127.0.0.1'];
+  // The sandbox's own variables in the test runner's environment must not leak into the child.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SANDBOX_|PORT$|HOST$)/.test(name)));
+  const env = { ...inherited, ...options.env };
+  const child = spawn(process.execPath, [CLI, ...where, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];

@@ -1,14 +1,16 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
-import { httpJson, startChild, type ChildServer } from './child-server.js';
+import { httpJson, startChild, type ChildOptions, type ChildServer } from './child-server.js';
 
 const AUTH = { Authorization: SANDBOX_AUTH };
+
+// Real processes on a shared 2-core machine: a guard against a hang, not a wait.
+jest.setTimeout(60_000);
 
 let dir: string;
 const children: ChildServer[] = [];
@@ -20,8 +22,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function start(args: string[]): Promise<ChildServer> {
-  const server = await startChild(args);
+async function start(args: string[], options?: ChildOptions): Promise<ChildServer> {
+  const server = await startChild(args, options);
   children.push(server);
   return server;
 }
@@ -118,17 +120,80 @@ describe('the CLI as a process', () => {
     const amounts = Object.values(saved.data.norcapDistributions as Record<string, { distribution: { amountCents: number } }>).map((r) => r.distribution.amountCents);
     expect(amounts.sort()).toEqual([111, 222]);
     expect((await stat(`${file}.journal`)).size).toBe(0);
-    expect(existsSync(coverage)).toBe(true);
-    JSON.parse(await readFile(coverage, 'utf8'));
 
-    // One JSON log line per request on stdout, then the shutdown lines.
-    const logged = server.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    // One JSON log line per request on stdout, then the shutdown lines, then the coverage table.
+    const tableAt = server.lines.indexOf(`contract coverage written to ${coverage}`);
+    expect(tableAt).toBeGreaterThan(0);
+    const table = server.lines.slice(tableAt + 1).join('\n');
+    expect(table).toMatch(/^Contract coverage since /);
+    expect(table).toMatch(/norcap\s+createDistributions\s+POST\s+\/v3\/custody\/distributions\s+2\s+200:2 400:0/);
+    expect(table).toContain(`norcap getDistribution (GET ${PATH}/{distributionId}): never called`);
+    const report = JSON.parse(await readFile(coverage, 'utf8'));
+    expect(report.apis.norcap.operations.find((op: { operationId: string }) => op.operationId === 'createDistributions').statuses['200']).toBe(2);
+    const logged = server.lines.slice(0, tableAt).map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = logged.filter((line) => line.msg === 'request');
     expect(requests.map((line) => [line.method, line.path, line.status, line.operation])).toEqual([
       ['POST', PATH, 200, 'createDistributions'],
       ['POST', PATH, 200, 'createDistributions'],
     ]);
     expect(logged.at(-1)).toMatchObject({ msg: 'stopped' });
+  });
+
+  test('settings read from their environment twins alone, in a real process (SANDBOX_STRICT: see cli-options and strict tests)', async () => {
+    const file = join(dir, 'state.json');
+    const coverage = join(dir, 'coverage.json');
+    const server = await start([], {
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANDBOX_SEED: '7',
+        SANDBOX_DATA: file,
+        SANDBOX_STRICT: 'true',
+        SANDBOX_QUIET: '1',
+        SANDBOX_ADMIN_TOKEN: 'env-token',
+        SANDBOX_AUTO_ADVANCE: 'yes',
+        SANDBOX_COVERAGE_OUT: coverage,
+        SANDBOX_FROZEN_AT: '2024-04-20T12:00:00Z',
+      },
+    });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/); // PORT=0, HOST
+
+    const created = await httpJson('POST', `${server.url}${PATH}`, { body: item(), headers: AUTH });
+    expect(created.status).toBe(200);
+    const [distribution] = (created.body as { distributions: { id: string; createdAt: string }[] }).distributions;
+    expect(distribution?.createdAt).toBe('2024-04-20 12:00:00'); // SANDBOX_FROZEN_AT
+    expect((await httpJson('POST', `${server.url}/_sandbox/clock/advance`, { body: { seconds: 60 } })).status).toBe(401); // SANDBOX_ADMIN_TOKEN
+    const advanced = await httpJson('POST', `${server.url}/_sandbox/clock/advance`, { body: { seconds: 60 }, headers: { Authorization: 'Bearer env-token' } });
+    expect(advanced.body).toEqual({ now: '2024-04-20T12:01:00.000Z', offset_seconds: 60, frozen: true });
+    const read = await httpJson('GET', `${server.url}${PATH}/${distribution?.id}`, { headers: AUTH });
+    expect(read.body).toMatchObject({ distribution: { status: 'processing', transactionType: 'ach' } }); // SANDBOX_AUTO_ADVANCE
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.lines[0]).toBe(`fund-distribution sandbox listening on ${server.url}`); // SANDBOX_QUIET: no request lines
+    expect(server.lines[1]).toBe(`contract coverage written to ${coverage}`); // SANDBOX_COVERAGE_OUT
+    expect(JSON.parse(await readFile(coverage, 'utf8')).summary.operations_exercised).toBe(2);
+    const saved = JSON.parse(await readFile(file, 'utf8')); // SANDBOX_DATA
+    expect(saved.data.norcapDistributions[distribution?.id as string].distribution.status).toBe('processing');
+  });
+
+  test('without --data nothing is written: the state stays in memory', async () => {
+    const server = await start([], { cwd: dir });
+    expect((await httpJson('POST', `${server.url}${PATH}`, { body: item(), headers: AUTH })).status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+
+    expect(await readdir(dir)).toEqual([]);
+    const again = await start([], { cwd: dir });
+    const list = await httpJson('GET', `${again.url}${PATH}`, { headers: AUTH });
+    expect((list.body as { custody_distributions: unknown[] }).custody_distributions).toEqual([]);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toEqual({ code: 0, signal: null });
+  });
+
+  test('beyond loopback without an admin token the server refuses to start (exit 1, the reason on stderr)', async () => {
+    await expect(startChild(['--host', '0.0.0.0'])).rejects.toThrow(/exited \(1\).*refusing to listen on 0\.0\.0\.0 without an admin token/s);
+    await expect(startChild([], { env: { PORT: '0', HOST: '0.0.0.0' } })).rejects.toThrow(/exited \(1\).*refusing to listen on 0\.0\.0\.0/s);
   });
 
   test('--quiet prints only where it listens; a bad flag exits 1 with the reason on stderr', async () => {

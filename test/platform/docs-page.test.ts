@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { parse } from 'yaml';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
+
+// A real browser on a shared 2-core machine: a guard against a hang, not a wait.
+jest.setTimeout(60_000);
 
 const root = new URL('../../', import.meta.url);
 const specNames = readdirSync(new URL('openapi/', root)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));

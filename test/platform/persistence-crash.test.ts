@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { FilePersistence } from '../../src/core/store/file-persistence.js';
 import { Store } from '../../src/core/store/store.js';
 import { ensureBuilt } from './child-server.js';
+
+// Child processes on a shared 2-core machine: a guard against a hang, not a wait.
+jest.setTimeout(60_000);
 
 const WRITER = fileURLToPath(new URL('crash-writer.mjs', import.meta.url));
 
