@@ -23,9 +23,9 @@ export function bankKind(bankId: string): BankKind | undefined {
   return undefined;
 }
 
-/** The transaction type a distribution gets when none was asked for: ACH at home, wire abroad. */
+/** The transaction type a distribution gets when none was asked for: ACH for a US routing number, wire otherwise. */
 export function defaultTransactionType(bankId: string | null): TransactionType {
-  return bankId !== null && bankKind(bankId) === 'bic' ? 'wire' : 'ach';
+  return bankId !== null && bankKind(bankId) === 'us_routing' ? 'ach' : 'wire';
 }
 
 /**
