@@ -27,8 +27,19 @@ export function cursorPage<T>(items: readonly T[], idOf: (item: T) => string, qu
   if (query.starting_after !== undefined) {
     const cursor = query.starting_after;
     const at = items.findIndex((item) => idOf(item) === cursor);
-    if (at === -1) fail({ kind: 'not_found', status: 404, field: 'starting_after', message: `no such object to start after: '${cursor}'` });
+    if (at === -1) unknownCursor(cursor);
     start = at + 1;
   }
   return { data: items.slice(start, start + query.limit), has_more: start + query.limit < items.length };
+}
+
+/**
+ * The answer to a `starting_after` the caller cannot see: 404 naming the parameter, as an
+ * unknown id is everywhere else. For pagers that find the cursor their own way.
+ *
+ * @example
+ * if (position === undefined) unknownCursor(query.starting_after);
+ */
+export function unknownCursor(cursor: string): never {
+  fail({ kind: 'not_found', status: 404, field: 'starting_after', message: `no such object to start after: '${cursor}'` });
 }

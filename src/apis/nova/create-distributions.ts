@@ -5,6 +5,7 @@ import type { Store } from '../../core/store/store.js';
 import { toIsoSecondsUtc } from '../../core/time-format.js';
 import { callerOf } from './caller.js';
 import { embeddedList, listOf } from './envelope.js';
+import type { OrganizationIndex } from './organization-index.js';
 import { findOwned } from './owned.js';
 import type { Distribution, DistributionPayment, NewDistribution, NewPayment, NovaData } from './types.js';
 
@@ -21,9 +22,9 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
  * reference anywhere and nothing is created.
  *
  * @example
- * router.post('/v1/distributions', createDistributions(ctx));
+ * router.post('/v1/distributions', createDistributions(ctx, index));
  */
-export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
+export function createDistributions(ctx: AppContext<NovaData>, index: OrganizationIndex): RequestHandler {
   return async function createNovaDistributions(req, res) {
     const { organization } = callerOf(res.locals);
     const items = req.body as NewDistribution[];
@@ -35,6 +36,7 @@ export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
         tx.put('novaDistributions', distribution.id, { organization, object: distribution });
         for (const payment of distribution.payments.data) tx.put('novaPayments', payment.id, { organization, distribution: distribution.id });
       }
+      index.added('novaDistributions', organization, distributions.map((distribution) => distribution.id));
     });
     res.status(201).json(listOf(distributions, '/v1/distributions', false));
   };

@@ -12,6 +12,7 @@ import { renderNovaError } from './envelope.js';
 import { novaFixtures } from './fixtures.js';
 import { novaLifecycle } from './lifecycle.js';
 import { TOKEN_PATH } from './oauth-errors.js';
+import { OrganizationIndex } from './organization-index.js';
 import { resolveOrganization } from './organization.js';
 import { listDistributionPayments, listPaymentNotifications } from './payment-lists.js';
 import { createResources, listResources, retrieveResource } from './resources.js';
@@ -53,17 +54,20 @@ export const novaApi: ApiModule<NovaData> = {
     );
     router.use(requestValidation('nova'));
 
+    // Lists read each organization's ids from here; creates extend it as they commit.
+    const index = new OrganizationIndex(ctx.store);
+
     router.post(TOKEN_PATH, tokenEndpoint(ctx));
-    router.post('/v1/entities', createResources(ctx, 'novaEntities', '/v1/entities', newEntity(ctx.ids)));
-    router.get('/v1/entities', listResources(ctx, 'novaEntities', '/v1/entities'));
+    router.post('/v1/entities', createResources(ctx, index, 'novaEntities', '/v1/entities', newEntity(ctx.ids)));
+    router.get('/v1/entities', listResources(index, 'novaEntities', '/v1/entities'));
     router.get('/v1/entities/:entity_id', retrieveResource(ctx, 'novaEntities', 'entity_id'));
-    router.post('/v1/contacts', createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
-    router.get('/v1/contacts', listResources(ctx, 'novaContacts', '/v1/contacts'));
+    router.post('/v1/contacts', createResources(ctx, index, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
+    router.get('/v1/contacts', listResources(index, 'novaContacts', '/v1/contacts'));
     router.get('/v1/contacts/:contact_id', retrieveResource(ctx, 'novaContacts', 'contact_id'));
-    router.get('/v1/vehicles', listResources(ctx, 'novaVehicles', '/v1/vehicles'));
+    router.get('/v1/vehicles', listResources(index, 'novaVehicles', '/v1/vehicles'));
     router.get('/v1/vehicles/:vehicle_id', retrieveResource(ctx, 'novaVehicles', 'vehicle_id'));
-    router.post('/v1/distributions', createDistributions(ctx));
-    router.get('/v1/distributions', listResources(ctx, 'novaDistributions', '/v1/distributions'));
+    router.post('/v1/distributions', createDistributions(ctx, index));
+    router.get('/v1/distributions', listResources(index, 'novaDistributions', '/v1/distributions'));
     router.get('/v1/distributions/:distribution_id', retrieveResource(ctx, 'novaDistributions', 'distribution_id'));
     router.get('/v1/distributions/:distribution_id/payments', listDistributionPayments(ctx));
     router.get('/v1/distribution_payments/:payment_id/notifications', listPaymentNotifications(ctx));

@@ -27,16 +27,3 @@ export function findOwned<C extends OwnedCollection>(store: Store<NovaData>, col
   }
   return record.object;
 }
-
-/**
- * The organization's objects of a collection, newest first (a scan of the collection: lists
- * are not indexed per organization).
- *
- * @example
- * ownedNewestFirst(store, 'novaVehicles', 'org_Xk7d2pQR9m3nBwYz').map((v) => v.id); // ['veh_pNvehE6O1KjY2W6Omq9MD3QAEs5w']
- */
-export function ownedNewestFirst<C extends OwnedCollection>(store: Store<NovaData>, collection: C, organization: string): ObjectOf<C>[] {
-  const out: ObjectOf<C>[] = [];
-  for (const record of store.all(collection) as unknown as Owned<ObjectOf<C>>[]) if (record.organization === organization) out.push(record.object);
-  return out.reverse();
-}

@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
-import { cursorPage, type CursorQuery } from '../../core/pagination.js';
+import type { CursorQuery } from '../../core/pagination.js';
 import { callerOf } from './caller.js';
 import { listOf } from './envelope.js';
-import { findOwned, ownedNewestFirst, type ObjectOf, type OwnedCollection } from './owned.js';
+import type { OrganizationIndex } from './organization-index.js';
+import { findOwned, type ObjectOf, type OwnedCollection } from './owned.js';
 import type { NovaData } from './types.js';
 
 /**
@@ -11,14 +12,15 @@ import type { NovaData } from './types.js';
  * them all in one transaction, answering 201 with the list.
  *
  * @example
- * router.post('/v1/contacts', createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
+ * router.post('/v1/contacts', createResources(ctx, index, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
  */
-export function createResources<C extends OwnedCollection, I>(ctx: AppContext<NovaData>, collection: C, url: string, build: (item: I) => ObjectOf<C> & { id: string }): RequestHandler {
+export function createResources<C extends OwnedCollection, I>(ctx: AppContext<NovaData>, index: OrganizationIndex, collection: C, url: string, build: (item: I) => ObjectOf<C> & { id: string }): RequestHandler {
   return async function createNovaResources(req, res) {
     const { organization } = callerOf(res.locals);
     const created = (req.body as I[]).map(build);
     await ctx.store.commit((tx) => {
       for (const object of created) tx.put(collection, object.id, { organization, object } as unknown as NovaData[C][string]);
+      index.added(collection, organization, created.map((object) => object.id));
     });
     res.status(201).json(listOf(created, url, false));
   };
@@ -37,15 +39,15 @@ export function retrieveResource(ctx: AppContext<NovaData>, collection: OwnedCol
 }
 
 /**
- * `GET /v1/<resources>`: the organization's objects, newest first, a cursor page at a time.
+ * `GET /v1/<resources>`: the organization's objects, newest first, a cursor page at a time,
+ * read through the organization index (no scan of other organizations' records).
  *
  * @example
- * router.get('/v1/contacts', listResources(ctx, 'novaContacts', '/v1/contacts'));
+ * router.get('/v1/contacts', listResources(index, 'novaContacts', '/v1/contacts'));
  */
-export function listResources(ctx: AppContext<NovaData>, collection: OwnedCollection, url: string): RequestHandler {
+export function listResources(index: OrganizationIndex, collection: OwnedCollection, url: string): RequestHandler {
   return function listNovaResources(req, res) {
-    const objects = ownedNewestFirst(ctx.store, collection, callerOf(res.locals).organization);
-    const page = cursorPage(objects, (o) => o.id, req.query as unknown as CursorQuery);
+    const page = index.page(collection, callerOf(res.locals).organization, req.query as unknown as CursorQuery);
     res.status(200).json(listOf(page.data, url, page.has_more));
   };
 }
