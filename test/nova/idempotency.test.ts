@@ -139,6 +139,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
   test('requests refused before the key is read store nothing', async () => {
     const unauthenticated = await request(sb.app).post(POST).set('Idempotency-Key', 'early').send(referenceExample());
+    expectContract('nova', unauthenticated);
     const withToken = await client.post(POST, referenceExample(), { idempotencyKey: 'early' });
 
     expect(unauthenticated.status).toBe(401);

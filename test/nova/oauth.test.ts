@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import { hashToken, MAX_TOKENS_PER_CLIENT } from '../../src/apis/nova/tokens.js';
 import type { Sandbox } from '../../src/sandbox.js';
-import { testSandbox } from '../support/harness.js';
+import { expectContract, testSandbox } from '../support/harness.js';
 import { basicAuth, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, SANDBOX_CLIENT, tokenFor, tokenRequest } from './helpers.js';
 
 const GRANT = { grant_type: 'client_credentials' };
@@ -104,6 +104,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     ['a repeated grant_type', 'grant_type=client_credentials&grant_type=client_credentials&client_id=sandbox_client&client_secret=sandbox_secret', 'grant_type must be string'],
   ])('%s: 400 invalid_request', async (_case, form, description) => {
     const res = await request(sb.app).post('/oauth/token').type('form').send(form);
+    expectContract('nova', res);
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
@@ -118,6 +119,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     let req = request(sb.app).post('/oauth/token');
     if (contentType) req = req.set('Content-Type', contentType);
     const res = await (body === undefined ? req : req.send(body));
+    expectContract('nova', res);
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
