@@ -104,6 +104,7 @@ function describeIssue(issue: ValidatorIssue): { message: string; field?: string
     .replace(/^must NOT have additional properties$/, 'is not a recognized field')
     .replace(/^must have required property '[^']*'$/, 'is required')
     .replace(/^Unknown query parameter '[^']*'$/, 'is not a recognized parameter')
+    .replace(/^Empty value found for query parameter '[^']*'$/, 'must not be empty')
     .replace(/must be equal to one of the allowed values: (.*)$/, (_m, values: string) => `must be one of: ${values.split(', ').filter(Boolean).join(', ')}`)
     .replace(/^Parameter '[^']*' /, '');
   // Some issues are about the URL as a whole: their path is the request's, not a field's.

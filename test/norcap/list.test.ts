@@ -96,3 +96,12 @@ describe('GET /v3/custody/distributions/{id} (sandbox addition)', () => {
     expect(malformed.body).toEqual({ statusCode: '1400', statusDesc: 'Bad request: path parameter distributionId must match format "uuid"', field: 'distributionId' });
   });
 });
+
+describe('empty query values', () => {
+  test('an empty parameter says so plainly', async () => {
+    const sb2 = await testSandbox();
+    const res = await get(sb2, `${PATH}?sort=`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ statusCode: '1400', statusDesc: 'Bad request: query parameter sort must not be empty', field: 'sort' });
+  });
+});
