@@ -1,5 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { novaFixtures } from '../../src/apis/nova/fixtures.js';
+import { readFixtureFile } from '../../src/core/fixtures.js';
+import { packagePath } from '../../src/core/paths.js';
 import { createRandom } from '../../src/core/random.js';
 import { testSandbox } from '../support/harness.js';
 import { CONTACT_1, CONTACT_2, ENTITY_1, ENTITY_1_PMI, ENTITY_2, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, VEHICLE_1, VEHICLE_2 } from './helpers.js';
@@ -44,5 +47,18 @@ describe('Nova fixtures', () => {
         expect(res.body.data.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  test('the README lists every fixed record of fixtures/nova.json, and every client with its secret', () => {
+    const readme = readFileSync(packagePath('README.md'), 'utf8');
+    const start = readme.indexOf('\n## Nova API\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    type Fixed = { id: string };
+    const file = readFixtureFile<{ organizations: Fixed[]; vehicles: Fixed[]; entities: Fixed[]; contacts: Fixed[]; clients: { clientId: string; clientSecret: string }[] }>('nova');
+    const ids = [...file.organizations, ...file.vehicles, ...file.entities, ...file.contacts].map((record) => record.id);
+
+    expect(ids.length).toBeGreaterThanOrEqual(10);
+    for (const id of ids) expect(section).toContain(`\`${id}\``);
+    for (const client of file.clients) expect(section).toContain(`\`${client.clientId}\` / \`${client.clientSecret}\``);
   });
 });
