@@ -8,7 +8,7 @@ import { createRandom } from '../../src/core/random.js';
 import { Store } from '../../src/core/store/store.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
-import { CONTACT_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2 } from './helpers.js';
+import { appWithPersistence, CONTACT_1, ControlledPersistence, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2 } from './helpers.js';
 
 // The index is a cache of the store: whatever happened to the store, a page read through it
 // must be exactly the page a full scan of the store gives.
@@ -121,6 +121,22 @@ describe('OrganizationIndex', () => {
 });
 
 describe('the lists of the API read through the index', () => {
+  test('a create whose disk write failed (500, rolled back) never shows up in a list', async () => {
+    const persistence = new ControlledPersistence();
+    const harness = await appWithPersistence(persistence);
+    const caller = await NovaClient.for(harness);
+    const kept = (await caller.post('/v1/contacts', [{ name: 'Kept', email: 'kept@example.com' }])).body.data[0].id as string;
+
+    persistence.failNext = 1;
+    const failed = await caller.post('/v1/contacts', [{ name: 'Lost', email: 'lost@example.com' }]);
+    const list = await caller.get('/v1/contacts?limit=100');
+    const before = await caller.get('/v1/contacts?limit=1');
+
+    expect(failed.status).toBe(500);
+    expect((list.body.data as { name: string }[]).map((c) => c.name)).not.toContain('Lost');
+    expect(before.body.data[0].id).toBe(kept);
+  });
+
   let sb: Sandbox;
   beforeEach(async () => {
     sb = await testSandbox();
