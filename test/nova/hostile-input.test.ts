@@ -124,6 +124,29 @@ describe('values the format check must refuse, or the answer would break the spe
     expect(counts()).toEqual(before);
   });
 
+  test.each([
+    ['an amount past 2^53 - 1', [distributionItem({ payments: [{ amount: 1e308, currency: 'USD', entity: ENTITY_1 }] })], '[0].payments[0].amount', '[0].payments[0].amount must be <= 9007199254740991'],
+    ['a 10,000-character external_reference', [distributionItem({ external_reference: 'x'.repeat(10_000) })], '[0].external_reference', '[0].external_reference must NOT have more than 255 characters'],
+    ['a 300-character name', [distributionItem({ name: 'é'.repeat(300) })], '[0].name', '[0].name must NOT have more than 255 characters'],
+    ['a string amount', [distributionItem({ payments: [{ amount: '1000', currency: 'USD', entity: ENTITY_1 }] })], '[0].payments[0].amount', '[0].payments[0].amount must be integer'],
+  ])('%s: 400 parameter_invalid, nothing created', async (_case, body, param, message) => {
+    const before = counts();
+
+    const res = await client.post('/v1/distributions', body);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'parameter_invalid', message, param } });
+    expect(counts()).toEqual(before);
+  });
+
+  test('the largest amount (2^53 - 1) is stored and read back exactly', async () => {
+    const created = await client.post('/v1/distributions', [distributionItem({ payments: [{ amount: Number.MAX_SAFE_INTEGER, currency: 'JPY', entity: ENTITY_1 }] })]);
+    const read = await client.get(`/v1/distributions/${created.body.data[0].id}`);
+
+    expect(created.status).toBe(201);
+    expect(read.body.payments.data[0].amount).toBe(9007199254740991);
+  });
+
   test('the first and last representable instants are answered as they are', async () => {
     const res = await client.post('/v1/distributions', [distributionItem({ distribution_date: '0000-01-01T00:00:00Z' }), distributionItem({ distribution_date: '9999-12-31T23:59:59Z' })]);
 
