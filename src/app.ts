@@ -60,6 +60,9 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   app.use(function dispatchToApi(req, res, next) {
     const api = apiForPath(req.path);
     if (!api) return next();
+    // HEAD is GET without a body (RFC 9110 §9.3.2). The specs document GET only, so HEAD is run
+    // as GET; Node already knows the request was HEAD and sends the headers alone.
+    if (req.method === 'HEAD') req.method = 'GET';
     return (routers.get(api.name) as Router)(req, res, next);
   } satisfies RequestHandler);
 
@@ -93,7 +96,15 @@ const renderErrors: ErrorRequestHandler = function renderErrors(error, req, res,
     sendProblem(res, failure); // the /_sandbox controls and paths no API owns
     return;
   }
-  const rendered = api.renderError(failure, req);
+  let rendered: ReturnType<typeof api.renderError>;
+  try {
+    rendered = api.renderError(failure, req);
+  } catch (renderFailure) {
+    // A renderer bug must still answer, never hang or leak a stack: a plain problem 500.
+    res.locals.internalError = renderFailure;
+    sendProblem(res, { status: 500, message: 'internal error' });
+    return;
+  }
   if (rendered.headers) res.set(rendered.headers);
   res.status(rendered.status).json(rendered.body);
 };
