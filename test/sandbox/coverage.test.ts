@@ -10,20 +10,14 @@ import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
 import { control } from './helpers.js';
+import type { CoverageOperation } from '../../src/sandbox/coverage.js';
 
 let sb: Sandbox;
 beforeEach(async () => {
   sb = await testSandbox();
 });
 
-interface OperationBody {
-  operationId: string;
-  method: string;
-  path: string;
-  calls: number;
-  statuses: Record<string, number>;
-  undocumented_statuses: Record<string, number>;
-}
+type OperationBody = CoverageOperation;
 
 async function coverage(): Promise<{ apis: Record<string, { operations: OperationBody[] }>; summary: Record<string, number>; never_exercised: { operationId: string; called: boolean; statuses: string[] }[] }> {
   const res = await control(sb, 'get', '/_sandbox/coverage');

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract } from '../support/harness.js';
+import type { JournalEntry } from '../../src/sandbox/journal.js';
 
 /** A control-API call; the answer is checked against openapi/sandbox.yaml. */
 export async function control(sb: Sandbox, method: 'get' | 'post' | 'delete', path: string, body?: object, auth?: string): Promise<request.Response> {
@@ -18,17 +19,5 @@ export async function journal(sb: Sandbox, query = ''): Promise<JournalEntryBody
   return res.body.entries as JournalEntryBody[];
 }
 
-export interface JournalEntryBody {
-  seq: number;
-  time: string;
-  api: string | null;
-  operation: string | null;
-  method: string;
-  path: string;
-  status: number;
-  duration_ms: number;
-  matched_contract: boolean;
-  problems: string[];
-  failure: { kind: string; message: string; field?: string } | null;
-  fault: { id: string; status: number | null; latency_ms: number } | null;
-}
+/** A journal entry as `GET /_sandbox/requests` answers it: the journal's own type, as JSON. */
+export type JournalEntryBody = JournalEntry;
