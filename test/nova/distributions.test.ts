@@ -1,20 +1,13 @@
-import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { loadSpec } from '../../src/core/contract/spec.js';
 import type { Sandbox } from '../../src/sandbox.js';
-import { testSandbox } from '../support/harness.js';
-import { CONTACT_1, distributionItem, ENTITY_1, ENTITY_1_PMI, NovaClient, referenceExample, VEHICLE_1 } from './helpers.js';
+import { CONTACT_1, distributionItem, ENTITY_1, ENTITY_1_PMI, NovaClient, referenceExample, VEHICLE_1, freshNovaForEachTest } from './helpers.js';
 
 const ID = (prefix: string) => expect.stringMatching(new RegExp(`^${prefix}_[A-Za-z0-9]{28}$`));
 
 let sb: Sandbox;
 let client: NovaClient;
-beforeAll(async () => {
-  sb = await testSandbox();
-});
-beforeEach(async () => {
-  await sb.reset();
-  client = await NovaClient.for(sb);
-});
+freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
 /** Counts of everything a create could leave behind. */
 function counts(): Record<string, number> {

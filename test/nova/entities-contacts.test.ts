@@ -1,17 +1,10 @@
-import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../../src/sandbox.js';
-import { testSandbox } from '../support/harness.js';
-import { CONTACT_1, ENTITY_1, ENTITY_1_PMI, NovaClient, VEHICLE_1 } from './helpers.js';
+import { CONTACT_1, ENTITY_1, ENTITY_1_PMI, NovaClient, VEHICLE_1, freshNovaForEachTest } from './helpers.js';
 
 let sb: Sandbox;
 let client: NovaClient;
-beforeAll(async () => {
-  sb = await testSandbox();
-});
-beforeEach(async () => {
-  await sb.reset();
-  client = await NovaClient.for(sb);
-});
+freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
 describe('POST /v1/entities', () => {
   test('creates every item, each with a payment instruction of its own, and answers the list', async () => {

@@ -1,11 +1,11 @@
-import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import { NOVA_ERROR_CODES, renderNovaError } from '../../src/apis/nova/envelope.js';
 import { loadSpec } from '../../src/core/contract/spec.js';
 import type { Failure } from '../../src/core/errors.js';
 import type { Sandbox } from '../../src/sandbox.js';
-import { expectContract, testSandbox } from '../support/harness.js';
-import { errorEnvelopeProblems, expectNovaError, NovaClient, referenceExample } from './helpers.js';
+import { expectContract } from '../support/harness.js';
+import { errorEnvelopeProblems, expectNovaError, NovaClient, referenceExample, freshNovaForEachTest } from './helpers.js';
 
 describe('renderNovaError maps every failure kind to one envelope', () => {
   test.each<[string, Failure, number, string]>([
@@ -78,13 +78,7 @@ describe('on /oauth/token, the same failures speak RFC 6749', () => {
 describe('body-level failures through the app', () => {
   let sb: Sandbox;
   let client: NovaClient;
-  beforeAll(async () => {
-    sb = await testSandbox();
-  });
-  beforeEach(async () => {
-    await sb.reset();
-    client = await NovaClient.for(sb);
-  });
+  freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
   test('malformed JSON: 400 invalid_request', async () => {
     const res = await client.prepare('post', '/v1/distributions').set('Content-Type', 'application/json').send('[{"name":');

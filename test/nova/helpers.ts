@@ -1,4 +1,4 @@
-import { expect } from '@jest/globals';
+import { beforeAll, beforeEach, expect } from '@jest/globals';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Express } from 'express';
@@ -12,7 +12,7 @@ import { createRandom } from '../../src/core/random.js';
 import { Store } from '../../src/core/store/store.js';
 import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 import type { Sandbox } from '../../src/sandbox.js';
-import { expectContract, T0 } from '../support/harness.js';
+import { expectContract, T0, testSandbox } from '../support/harness.js';
 
 const addFormats = addFormatsModule.default;
 
@@ -209,4 +209,24 @@ export async function appWithPersistence(persistence: Persistence<SandboxData>):
 export async function turnsUntil(done: () => boolean, maxTurns = 10_000): Promise<void> {
   for (let turn = 0; turn < maxTurns && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
   expect(done()).toBe(true);
+}
+
+/**
+ * One sandbox for the enclosing suite, back at its fixtures before each test, with a fresh
+ * `sandbox_client` token: hands both to `use` (the suite keeps them in its own variables).
+ *
+ * @example
+ * let sb: Sandbox;
+ * let client: NovaClient;
+ * freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
+ */
+export function freshNovaForEachTest(use: (sb: Sandbox, client: NovaClient) => void): void {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await testSandbox();
+  });
+  beforeEach(async () => {
+    await sb.reset();
+    use(sb, await NovaClient.for(sb));
+  });
 }

@@ -1,22 +1,16 @@
-import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import { OperationIndex } from '../../src/core/contract/operations.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, testSandbox } from '../support/harness.js';
-import { distributionItem, ENTITY_1, expectNovaError, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, SANDBOX_CLIENT, tokenRequest } from './helpers.js';
+import { distributionItem, ENTITY_1, expectNovaError, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, SANDBOX_CLIENT, tokenRequest, freshNovaForEachTest } from './helpers.js';
 
 // What an integrator's mistakes (or a fuzzer) send: each gets a clear answer in Nova's envelope
 // (RFC 6749's on the token endpoint), never a stack trace, an HTML page or a 500.
 
 let sb: Sandbox;
 let client: NovaClient;
-beforeAll(async () => {
-  sb = await testSandbox();
-});
-beforeEach(async () => {
-  await sb.reset();
-  client = await NovaClient.for(sb);
-});
+freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
 /** Counts of everything a create could leave behind. */
 function counts(): Record<string, number> {

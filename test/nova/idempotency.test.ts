@@ -1,22 +1,16 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
-import { expectContract, testSandbox } from '../support/harness.js';
-import { appWithPersistence, ControlledPersistence, distributionItem, ENTITY_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, turnsUntil } from './helpers.js';
+import { expectContract } from '../support/harness.js';
+import { appWithPersistence, ControlledPersistence, distributionItem, ENTITY_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, turnsUntil, freshNovaForEachTest } from './helpers.js';
 
 const POST = '/v1/distributions';
 
 let sb: Sandbox;
 let client: NovaClient;
-beforeAll(async () => {
-  sb = await testSandbox();
-});
-beforeEach(async () => {
-  await sb.reset();
-  client = await NovaClient.for(sb);
-});
+freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
 const distributions = () => sb.store.count('novaDistributions');
 const keys = () => sb.store.count('novaIdempotencyKeys');
