@@ -41,7 +41,12 @@ export function createLogger(destination: DestinationStream = pino.destination({
 export function requestLogging(logger: Logger, label: (method: string, path: string) => RequestLabel): RequestHandler {
   return function logRequest(req, res, next) {
     const started = process.hrtime.bigint();
-    res.once('close', function logResponse() {
+    let logged = false;
+    // On `finish` (the answer is out) or, for a client that went away first, on `close`:
+    // whichever comes first, once. `close` alone can trail a server shutdown on keep-alive sockets.
+    const logResponse = function logResponse(): void {
+      if (logged) return;
+      logged = true;
       const path = req.originalUrl.split('?', 1)[0] ?? req.originalUrl;
       const line: Record<string, unknown> = {
         method: req.method,
@@ -60,7 +65,9 @@ export function requestLogging(logger: Logger, label: (method: string, path: str
       } else {
         logger.info(line, 'request');
       }
-    });
+    };
+    res.once('finish', logResponse);
+    res.once('close', logResponse);
     next();
   };
 }
