@@ -1,11 +1,10 @@
 import { beforeAll, beforeEach, expect } from '@jest/globals';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { API_MODULES, type SandboxData } from '../../src/apis/index.js';
 import { SandboxClock } from '../../src/core/clock.js';
+import { ResponseContract } from '../../src/core/contract/responses.js';
 import { loadSpec } from '../../src/core/contract/spec.js';
 import { IdFactory } from '../../src/core/ids.js';
 import { createRandom } from '../../src/core/random.js';
@@ -14,7 +13,6 @@ import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, T0, testSandbox } from '../support/harness.js';
 
-const addFormats = addFormatsModule.default;
 
 export const ORG_1 = 'org_Xk7d2pQR9m3nBwYz';
 export const ORG_2 = 'org_Zq8LmN4vT2sRkW7c';
@@ -110,17 +108,9 @@ export class NovaClient {
   }
 }
 
-let errorSchema: ValidateFunction | undefined;
-
-/** Why a body is not Nova's error envelope (`components/schemas/Error`); empty when it is. */
-export function errorEnvelopeProblems(body: unknown): unknown[] {
-  if (!errorSchema) {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats(ajv);
-    ajv.addSchema(loadSpec('nova') as object, 'nova');
-    errorSchema = ajv.compile({ $ref: 'nova#/components/schemas/Error' });
-  }
-  return errorSchema(body) ? [] : (errorSchema.errors ?? []);
+/** Why a body is not Nova's error envelope (`components.schemas.Error`); empty when it is. */
+export function errorEnvelopeProblems(body: unknown): string[] {
+  return ResponseContract.for('nova').checkSchema('Error', body).problems;
 }
 
 /**

@@ -38,4 +38,10 @@ describe('ResponseContract', () => {
     expect(contract.check('POST', '/v3/custody/distributions', 201, {}).problems).toEqual(['createDistributions does not document status 201']);
     expect(contract.check('DELETE', '/v3/custody/distributions', 200, {}).ok).toBe(false);
   });
+
+  test('checks a named schema for answers no operation documents', () => {
+    const nova = ResponseContract.for('nova');
+    expect(nova.checkSchema('Error', { error: { code: 'route_not_found', message: 'no such route' } })).toEqual({ ok: true, problems: [] });
+    expect(nova.checkSchema('Error', { message: 'no such route' }).ok).toBe(false);
+  });
 });

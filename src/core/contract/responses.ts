@@ -25,6 +25,7 @@ export class ResponseContract {
   private static readonly instances = new Map<ApiName, ResponseContract>();
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | null>();
+  private readonly schemas = new Map<string, ValidateFunction>();
 
   private constructor(private readonly api: ApiName) {
     // strict: false lets OpenAPI-only keywords (example, discriminator…) pass; ajv reads `nullable`.
@@ -54,6 +55,23 @@ export class ResponseContract {
       ok: false,
       problems: (validate.errors ?? []).map((e) => `${op.operationId} ${status}: body${e.instancePath} ${e.message ?? 'is invalid'}`),
     };
+  }
+
+  /**
+   * Checks a body against one named schema of the spec, for answers no operation documents
+   * (an unknown route still answers in the API's error envelope).
+   *
+   * @example
+   * ResponseContract.for('nova').checkSchema('Error', { error: { code: 'route_not_found', message: '…' } }); // { ok: true, problems: [] }
+   */
+  checkSchema(name: string, body: unknown): ResponseCheck {
+    let validate = this.schemas.get(name);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: `spec#/components/schemas/${name}` });
+      this.schemas.set(name, validate);
+    }
+    if (validate(body)) return { ok: true, problems: [] };
+    return { ok: false, problems: (validate.errors ?? []).map((e) => `${name}: body${e.instancePath} ${e.message ?? 'is invalid'}`) };
   }
 
   private validatorFor(path: string, method: string, status: string, contentType: string): ValidateFunction | null {
