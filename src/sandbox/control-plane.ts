@@ -9,7 +9,7 @@ import { CoverageTracker } from './coverage.js';
 import { injectFaults, type Sleep } from './fault-injection.js';
 import { FaultRegistry } from './faults.js';
 import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
-import { observeRequests } from './observe-requests.js';
+import { isControlPath, observeRequests } from './observe-requests.js';
 import { coverageRoutes } from './routes/coverage-routes.js';
 import { faultRoutes } from './routes/fault-routes.js';
 import { journalRoutes } from './routes/journal-routes.js';
@@ -125,7 +125,3 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
  * `YYYY-MM-DD HH:MM:SS`), and much further on a JavaScript date is no longer valid at all.
  */
 const LATEST_INSTANT_MS = Date.parse('9999-12-31T23:59:59Z');
-
-function isControlPath(path: string): boolean {
-  return path === '/_sandbox' || path.startsWith('/_sandbox/');
-}

@@ -101,7 +101,7 @@ export class CoverageTracker {
    * text table, for the caller to print.
    *
    * @example
-   * process.stderr.write(await sandbox.coverage.writeReport('coverage.json'));
+   * process.stdout.write(await sandbox.coverage.writeReport('coverage.json'));
    */
   async writeReport(file: string): Promise<string> {
     const report = this.report();

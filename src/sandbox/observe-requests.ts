@@ -22,9 +22,14 @@ const CONTRACT_BREAKING: ReadonlySet<FailureKind> = new Set<FailureKind>([
   'method_not_allowed',
 ]);
 
+/** True for `/_sandbox` and everything under it: the control API's own paths. */
+export function isControlPath(path: string): boolean {
+  return path === '/_sandbox' || path.startsWith('/_sandbox/');
+}
+
 /** Paths the journal and coverage leave out: the controls themselves and the health probe. */
-export function isUnobserved(path: string): boolean {
-  return path === '/healthz' || path === '/_sandbox' || path.startsWith('/_sandbox/');
+function isUnobserved(path: string): boolean {
+  return path === '/healthz' || isControlPath(path);
 }
 
 /**
