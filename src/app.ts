@@ -1,9 +1,8 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { AppContext } from './core/api-module.js';
 import { toFailure } from './core/errors.js';
-import { API_MODULES, apiForPath, type SandboxData } from './apis/index.js';
+import { API_MODULES, apiForPath, operationOf, type SandboxData } from './apis/index.js';
 import type { ApiName } from './core/contract/spec.js';
-import { OperationIndex } from './core/contract/operations.js';
 import { strictResponses } from './core/contract/strict.js';
 import { requestLogging, type Logger, type RequestLabel } from './core/logging.js';
 import { docsRouter } from './docs/docs-router.js';
@@ -76,9 +75,8 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
 
 /** The API and documented operation a request hit, for its log line. */
 function labelRequest(method: string, path: string): RequestLabel {
-  const api: ApiName | undefined = apiForPath(path)?.name ?? (path === '/_sandbox' || path.startsWith('/_sandbox/') ? 'sandbox' : undefined);
-  if (!api) return { api: null, operation: null };
-  return { api, operation: OperationIndex.for(api).match(method, path)?.operationId ?? null };
+  const { api, operation } = operationOf(method, path);
+  return { api, operation: operation?.operationId ?? null };
 }
 
 /**

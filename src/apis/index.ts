@@ -1,4 +1,6 @@
 import type { ApiModule } from '../core/api-module.js';
+import { OperationIndex, type OperationRef } from '../core/contract/operations.js';
+import type { ApiName } from '../core/contract/spec.js';
 import { norcapApi } from './norcap/index.js';
 import type { NorcapData } from './norcap/types.js';
 import { novaApi } from './nova/index.js';
@@ -14,4 +16,22 @@ export const API_MODULES: readonly ApiModule<SandboxData>[] = [norcapApi as unkn
 /** The API owning a request path, if any. */
 export function apiForPath(path: string): ApiModule<SandboxData> | undefined {
   return API_MODULES.find((api) => api.mountPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
+}
+
+/** True for the sandbox's own control API (`/_sandbox/...`). */
+export function isSandboxPath(path: string): boolean {
+  return path === '/_sandbox' || path.startsWith('/_sandbox/');
+}
+
+/**
+ * Which spec a request falls under and the documented operation it hits, if any: the one
+ * lookup behind the request log, the journal and coverage.
+ *
+ * @example
+ * operationOf('GET', '/v3/custody/distributions'); // { api: 'norcap', operation: { operationId: 'listDistributions', … } }
+ * operationOf('GET', '/nowhere');                  // { api: null, operation: undefined }
+ */
+export function operationOf(method: string, path: string): { api: ApiName | null; operation: OperationRef | undefined } {
+  const api: ApiName | null = apiForPath(path)?.name ?? (isSandboxPath(path) ? 'sandbox' : null);
+  return { api, operation: api ? OperationIndex.for(api).match(method, path) : undefined };
 }

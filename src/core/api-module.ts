@@ -26,7 +26,6 @@ export interface RenderedError {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  contentType?: string;
 }
 
 /**

@@ -11,6 +11,12 @@ describe('HEAD on a documented GET', () => {
     expect(head.text ?? '').toBe('');
     const unauthenticated = await request(sb.app).head('/v3/custody/distributions');
     expect(unauthenticated.status).toBe(401);
+
+    // The journal and coverage count it against the GET it stands for.
+    const [latest] = sb.journal.list({ limit: 2 }).entries.reverse();
+    expect(latest).toMatchObject({ method: 'HEAD', operation: 'listDistributions', status: 200, matched_contract: true });
+    const list = sb.coverage.report().apis.norcap?.operations.find((op) => op.operationId === 'listDistributions');
+    expect(list?.statuses).toMatchObject({ '200': 1, '401': 1 });
   });
 
   test('Nova: the GET status, no body', async () => {

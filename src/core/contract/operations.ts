@@ -62,8 +62,9 @@ export class OperationIndex {
     return index;
   }
 
+  /** HEAD finds its GET: the server answers HEAD as GET without a body (see src/app.ts). */
   match(method: string, path: string): OperationRef | undefined {
-    const upper = method.toUpperCase();
+    const upper = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     return this.compiled.find((op) => op.method === upper && op.regex.test(path));
   }
 
