@@ -2,7 +2,7 @@ import type { RenderedError } from '../../core/api-module.js';
 import type { Failure } from '../../core/errors.js';
 import { everyMember } from './every-member.js';
 import { isTokenPath, renderOAuthError } from './oauth-errors.js';
-import type { NovaErrorCode } from './types.js';
+import type { NovaError, NovaErrorCode } from './types.js';
 
 /** Every `error.code` Nova answers, as the spec's `Error` schema lists them (checked both ways). */
 export const NOVA_ERROR_CODES = everyMember<NovaErrorCode>()([
@@ -28,10 +28,6 @@ export const NOVA_ERROR_CODES = everyMember<NovaErrorCode>()([
 ]);
 const KNOWN_CODES = new Set<string>(NOVA_ERROR_CODES);
 
-export interface NovaErrorBody {
-  error: { code: NovaErrorCode; message: string; param?: string };
-}
-
 /**
  * The one place Nova failures become responses: `{"error": {code, message, param?}}`, except
  * on `POST /oauth/token`, which answers RFC 6749 §5.2 errors (`oauth-errors.ts`). The path is
@@ -44,7 +40,7 @@ export interface NovaErrorBody {
 export function renderNovaError(failure: Failure, request?: { path: string }): RenderedError {
   if (request && isTokenPath(request.path)) return renderOAuthError(failure);
   const status = httpStatusFor(failure);
-  const body: NovaErrorBody = { error: { code: codeFor(failure), message: failure.message } };
+  const body: NovaError = { error: { code: codeFor(failure), message: failure.message } };
   if (failure.field) body.error.param = failure.field;
   const headers = { ...failure.headers };
   if (status === 401) headers['WWW-Authenticate'] ??= 'Bearer realm="nova"';

@@ -1,5 +1,6 @@
 import type { RenderedError } from '../../core/api-module.js';
 import type { Failure } from '../../core/errors.js';
+import type { OAuthError, OAuthErrorCode } from './types.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
@@ -14,9 +15,8 @@ export function isTokenPath(path: string): boolean {
   return path === TOKEN_PATH || path === `${TOKEN_PATH}/`;
 }
 
-/** RFC 6749 §5.2 error codes the token endpoint answers. */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'server_error' | 'temporarily_unavailable';
-const OAUTH_CODES = new Set<string>(['invalid_request', 'invalid_client', 'unsupported_grant_type']);
+/** The codes a raiser may give (`fail({ code })`); the rest follow from the status. */
+const OAUTH_CODES = new Set<string>(['invalid_request', 'invalid_client', 'unsupported_grant_type'] satisfies OAuthErrorCode[]);
 
 /** Token responses must never be cached (RFC 6749 §5.1); the errors carry the same headers. */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
@@ -40,7 +40,7 @@ export function renderOAuthError(failure: Failure): RenderedError {
   const description = failure.kind === 'unsupported_media_type' && !refusedEncoding ? 'the token request must be application/x-www-form-urlencoded' : failure.message;
   const headers: Record<string, string> = { ...failure.headers, ...NO_STORE };
   if (status === 401) headers['WWW-Authenticate'] = 'Basic realm="nova"';
-  return { status, body: { error, error_description: description }, headers };
+  return { status, body: { error, error_description: description } satisfies OAuthError, headers };
 }
 
 function oauthCode(failure: Failure, status: number): OAuthErrorCode {

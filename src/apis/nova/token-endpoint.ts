@@ -4,7 +4,7 @@ import { fail } from '../../core/errors.js';
 import { authenticateClient } from './client-auth.js';
 import { NO_STORE } from './oauth-errors.js';
 import { issueToken, TOKEN_LIFETIME_SECONDS } from './tokens.js';
-import type { NovaData, TokenRequest } from './types.js';
+import type { NovaData, TokenRequest, TokenResponse } from './types.js';
 
 /**
  * `POST /oauth/token`, the client_credentials grant (RFC 6749 §4.4). Request validation has
@@ -26,6 +26,6 @@ export function tokenEndpoint(ctx: AppContext<NovaData>): RequestHandler {
       fail({ kind: 'rule', status: 400, code: 'invalid_request', message: `organization '${organization}' is not granted to this client` });
     }
     const accessToken = await issueToken(ctx, client, organization);
-    res.status(200).set(NO_STORE).json({ access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS });
+    res.status(200).set(NO_STORE).json({ access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS } satisfies TokenResponse);
   };
 }

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../core/api-module.js';
 import type { Store } from '../../core/store/store.js';
-import type { Client, NovaData, TokenRecord } from './types.js';
+import type { Client, NovaData, TokenRecord, TokenResponse } from './types.js';
 
-/** Seconds a token lives (the reference's `expires_in`). */
-export const TOKEN_LIFETIME_SECONDS = 3600;
+/** Seconds a token lives: the reference's `expires_in`, whose one value the spec's enum holds (the compiler checks it). */
+export const TOKEN_LIFETIME_SECONDS: TokenResponse['expires_in'] = 3600;
 /** Live tokens kept per client; issuing one more drops the oldest. */
 export const MAX_TOKENS_PER_CLIENT = 20;
 

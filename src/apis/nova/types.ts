@@ -23,7 +23,13 @@ export type NewContact = Schemas['NewContact'];
 export type NewDistribution = Schemas['NewDistribution'];
 export type NewPayment = Schemas['NewPayment'];
 export type TokenRequest = Schemas['TokenRequest'];
-export type NovaErrorCode = Schemas['Error']['error']['code'];
+export type TokenResponse = Schemas['TokenResponse'];
+/** Nova's error envelope, `{"error": {code, message, param?}}`, and its codes. */
+export type NovaError = Schemas['Error'];
+export type NovaErrorCode = NovaError['error']['code'];
+/** The token endpoint's RFC 6749 §5.2 error body, and its codes. */
+export type OAuthError = Schemas['OAuthError'];
+export type OAuthErrorCode = OAuthError['error'];
 
 /** Every entity type, in the reference's order; the compiler checks the list against the spec. */
 export const ENTITY_TYPES = everyMember<EntityType>()([
