@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { readFixtureFile } from '../../src/core/fixtures.js';
+import { packagePath } from '../../src/core/paths.js';
 import { createSandbox } from '../../src/sandbox.js';
 import { T0 } from '../support/harness.js';
 import { create, item } from './helpers.js';
@@ -36,5 +39,12 @@ describe('NorCap fixtures', () => {
     const first = await run(11);
     expect(await run(11)).toEqual(first);
     expect(await run(12)).not.toEqual(first);
+  });
+
+  test('the README lists every fixed credential and account of fixtures/norcap.json', () => {
+    const readme = readFileSync(packagePath('README.md'), 'utf8');
+    const file = readFixtureFile<{ credentials: { clientId: string; apiKey: string }[]; brokerageAccounts: { id: string }[]; accounts: { id: string }[] }>('norcap');
+    const named = [...file.credentials.flatMap((c) => [c.clientId, c.apiKey]), ...file.brokerageAccounts.map((a) => a.id), ...file.accounts.map((a) => a.id)];
+    expect(named.filter((value) => !readme.includes(`\`${value}\``))).toEqual([]);
   });
 });
