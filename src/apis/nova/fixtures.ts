@@ -1,6 +1,8 @@
 import type { Faker } from '@faker-js/faker';
 import { byKey, readFixtureFile } from '../../core/fixtures.js';
 import { IdFactory } from '../../core/ids.js';
+import { newContact } from './contacts.js';
+import { newEntity } from './entities.js';
 import { ENTITY_TYPES, type Client, type Contact, type Entity, type NovaData, type Organization, type Owned, type Vehicle } from './types.js';
 
 type FixtureOf<T> = Omit<T, 'object' | 'livemode'> & { organization: string };
@@ -26,34 +28,19 @@ export function novaFixtures(random: Faker): NovaData {
   const entities = file.entities.map(({ organization, ...e }) => owned(organization, { object: 'entity' as const, livemode: false as const, ...e }));
   const contacts = file.contacts.map(({ organization, ...c }) => owned(organization, { object: 'contact' as const, livemode: false as const, ...c }));
 
+  // Generated records are made as a create would make them, from the seeded faker.
+  const entity = newEntity(ids);
+  const contact = newContact(ids);
   for (const { id: organization } of file.organizations) {
     for (let i = 0; i < file.generated.entitiesPerOrganization; i++) {
-      entities.push(
-        owned(organization, {
-          object: 'entity',
-          livemode: false,
-          id: ids.prefixed('ent'),
-          name: random.company.name(),
-          type: random.helpers.arrayElement(ENTITY_TYPES),
-          external_reference: `investor-${random.string.numeric(4)}`,
-          payment_instructions: [ids.prefixed('pmi')],
-          external_type: null,
-        }),
-      );
+      const item = { name: random.company.name(), type: random.helpers.arrayElement(ENTITY_TYPES), external_reference: `investor-${random.string.numeric(4)}` };
+      entities.push(owned(organization, entity(item)));
     }
     for (let i = 0; i < file.generated.contactsPerOrganization; i++) {
       const firstName = random.person.firstName();
       const lastName = random.person.lastName();
-      contacts.push(
-        owned(organization, {
-          object: 'contact',
-          livemode: false,
-          id: ids.prefixed('cnt'),
-          name: `${firstName} ${lastName}`,
-          email: random.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(),
-          external_reference: null,
-        }),
-      );
+      const email = random.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase();
+      contacts.push(owned(organization, contact({ name: `${firstName} ${lastName}`, email })));
     }
   }
 
