@@ -1,7 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import express from 'express';
 import request from 'supertest';
-import { createLogger } from '../../src/core/logging.js';
+import { createLogger, requestLogging } from '../../src/core/logging.js';
 import { item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
 import { testSandbox } from '../support/harness.js';
 
@@ -50,5 +53,57 @@ describe('request logging', () => {
     await lineCount(1);
 
     expect(lines.map((line) => line.path)).toEqual([PATH]);
+  });
+
+  test('a server error logs at error; what was thrown comes with its stack, the client never sees it', async () => {
+    const { logger, lines, lineCount } = capturedLogger();
+    const app = express();
+    app.use(requestLogging(logger, () => ({ api: 'norcap', operation: 'listDistributions' })));
+    app.get('/thrown', function answerInternalError(_req, res) {
+      res.locals.internalError = new Error('disk full');
+      res.status(500).json({ statusCode: '1500', statusDesc: 'Internal server error' });
+    });
+    app.get('/unavailable', function answerUnavailable(_req, res) {
+      res.status(503).json({ statusCode: '1503', statusDesc: 'Service unavailable' });
+    });
+
+    const thrown = await request(app).get('/thrown');
+    await request(app).get('/unavailable');
+    await lineCount(2);
+
+    expect(JSON.stringify(thrown.body)).not.toContain('disk full');
+    expect(lines[0]).toMatchObject({ level: 'error', msg: 'request failed', path: '/thrown', status: 500, err: { type: 'Error', message: 'disk full' } });
+    expect((lines[0]?.err as { stack: string }).stack).toMatch(/^Error: disk full\n\s+at /);
+    expect(lines[1]).toMatchObject({ level: 'error', msg: 'request', path: '/unavailable', status: 503 });
+    expect(lines[1]).not.toHaveProperty('err');
+  });
+
+  test('a client that goes away before the answer still gets its line, marked aborted, once', async () => {
+    const { logger, lines, lineCount } = capturedLogger();
+    let arrived!: () => void;
+    const handlerReached = new Promise<void>((resolve) => (arrived = resolve));
+    const app = express();
+    app.use(requestLogging(logger, () => ({ api: null, operation: null })));
+    app.get('/slow', function neverAnswerUntilClosed(req, res) {
+      arrived();
+      req.once('close', () => res.end()); // too late: the socket is gone
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const client = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/slow?x=1' });
+      client.on('error', () => undefined); // the abort below
+      client.end();
+      await handlerReached;
+      client.destroy();
+      await lineCount(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'info', method: 'GET', path: '/slow', aborted: true });
   });
 });
