@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { loadSpec } from '../../src/core/contract/spec.js';
 import type { Sandbox } from '../../src/sandbox.js';
-import { CONTACT_1, distributionItem, ENTITY_1, ENTITY_1_PMI, NovaClient, referenceExample, VEHICLE_1, freshNovaForEachTest } from './helpers.js';
+import { CONTACT_1, distributionItem, ENTITY_1, ENTITY_1_PMI, NovaClient, novaCounts, referenceExample, VEHICLE_1, freshNovaForEachTest } from './helpers.js';
 
 const ID = (prefix: string) => expect.stringMatching(new RegExp(`^${prefix}_[A-Za-z0-9]{28}$`));
 
@@ -9,10 +9,7 @@ let sb: Sandbox;
 let client: NovaClient;
 freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
-/** Counts of everything a create could leave behind. */
-function counts(): Record<string, number> {
-  return { distributions: sb.store.count('novaDistributions'), payments: sb.store.count('novaPayments'), entities: sb.store.count('novaEntities'), contacts: sb.store.count('novaContacts') };
-}
+const counts = () => novaCounts(sb);
 
 describe('POST /v1/distributions with the reference example', () => {
   test('answers 201 with the full distribution, shaped as the reference publishes it', async () => {

@@ -122,6 +122,12 @@ export function expectNovaError(res: request.Response, status: number, code: str
   expect(errorEnvelopeProblems(res.body)).toEqual([]);
 }
 
+/** Counts of everything a create could leave behind: equal before and after, nothing was created. */
+export function novaCounts(sb: Pick<Sandbox, 'store'>): Record<string, number> {
+  const { store } = sb;
+  return { distributions: store.count('novaDistributions'), payments: store.count('novaPayments'), entities: store.count('novaEntities'), contacts: store.count('novaContacts') };
+}
+
 /** The reference's own example request, as embedded in `openapi/nova.yaml`. */
 export function referenceExample(): Record<string, unknown>[] {
   const post = loadSpec('nova').paths['/v1/distributions']?.post as { requestBody: { content: { 'application/json': { examples: { reference: { value: Record<string, unknown>[] } } } } } };

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { OperationIndex } from '../../src/core/contract/operations.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, testSandbox } from '../support/harness.js';
-import { distributionItem, ENTITY_1, expectNovaError, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, SANDBOX_CLIENT, tokenRequest, freshNovaForEachTest } from './helpers.js';
+import { distributionItem, ENTITY_1, expectNovaError, MULTI_ORG_CLIENT, NovaClient, novaCounts, ORG_1, ORG_2, SANDBOX_CLIENT, tokenRequest, freshNovaForEachTest } from './helpers.js';
 
 // What an integrator's mistakes (or a fuzzer) send: each gets a clear answer in Nova's envelope
 // (RFC 6749's on the token endpoint), never a stack trace, an HTML page or a 500.
@@ -12,10 +12,7 @@ let sb: Sandbox;
 let client: NovaClient;
 freshNovaForEachTest((s, c) => ((sb = s), (client = c)));
 
-/** Counts of everything a create could leave behind. */
-function counts(): Record<string, number> {
-  return { distributions: sb.store.count('novaDistributions'), payments: sb.store.count('novaPayments'), entities: sb.store.count('novaEntities'), contacts: sb.store.count('novaContacts') };
-}
+const counts = () => novaCounts(sb);
 
 /** Every documented `/v1` operation, its path parameters filled with ids of the right shape. */
 const V1_OPERATIONS = OperationIndex.for('nova')
@@ -223,10 +220,12 @@ describe('the app’s bodyLimit holds on every Nova body, JSON or form', () => {
 
   test('JSON over the limit on /v1: 413 body_too_large', async () => {
     const caller = await NovaClient.for(small);
+    const before = novaCounts(small);
 
     const res = await caller.post('/v1/contacts', [{ name: 'x'.repeat(255), email: 'a@example.com', external_reference: 'y'.repeat(255) }, { name: 'x'.repeat(255), email: 'b@example.com', external_reference: 'y'.repeat(255) }]);
 
     expect(res.status).toBe(413);
     expect(res.body).toEqual({ error: { code: 'body_too_large', message: 'request body is too large' } });
+    expect(novaCounts(small)).toEqual(before);
   });
 });
