@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, T0, testSandbox } from '../support/harness.js';
 import { create, item } from '../norcap/helpers.js';
-import { control } from './helpers.js';
+import { control, expectProblem } from './helpers.js';
 
 let sb: Sandbox;
 beforeEach(async () => {
@@ -39,10 +39,7 @@ describe('GET /_sandbox/clock and POST /_sandbox/clock/advance', () => {
   ])('%s is a 400 problem and the clock stays put', async (_name, body, detail) => {
     const res = await control(sb, 'post', '/_sandbox/clock/advance', body);
 
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
-    expect(res.body.detail).toContain(detail);
+    expectProblem(res, 400, detail);
     expect(sb.clock.offsetSeconds).toBe(0);
   });
 

@@ -6,7 +6,7 @@ import { injectFaults } from '../../src/sandbox/fault-injection.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
-import { control, journal } from './helpers.js';
+import { control, expectProblem, journal } from './helpers.js';
 
 let sb: Sandbox;
 beforeEach(async () => {
@@ -141,10 +141,7 @@ describe('POST /_sandbox/faults: injected failures in the API’s own envelope',
   ])('%s is a 400 problem and nothing is armed', async (_name, body, detail) => {
     const res = await control(sb, 'post', '/_sandbox/faults', body);
 
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
-    expect(res.body.detail).toContain(detail);
+    expectProblem(res, 400, detail);
     expect(sb.faults.size).toBe(0);
   });
 

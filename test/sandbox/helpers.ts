@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+import { STATUS_CODES } from 'node:http';
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract } from '../support/harness.js';
@@ -10,6 +12,13 @@ export async function control(sb: Sandbox, method: 'get' | 'post' | 'delete', pa
   const res = body === undefined ? await req : await req.send(body);
   expectContract('sandbox', res);
   return res;
+}
+
+/** Fails unless `res` is a problem+json answer with this status, its reason phrase as title, and a detail containing `detail`. */
+export function expectProblem(res: request.Response, status: number, detail: string): void {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toEqual({ type: 'about:blank', title: STATUS_CODES[status], status, detail: expect.stringContaining(detail) });
 }
 
 /** The journal, newest first. */
