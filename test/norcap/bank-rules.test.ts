@@ -46,6 +46,14 @@ describe('bank data over HTTP', () => {
     expect(sb.store.count('norcapDistributions')).toBe(before);
   });
 
+  test.each([['blank', ' '], ['punctuation', 'ACCT-123/45']])('a %s bankAccountId is a 400 shape error', async (_name, bankAccountId) => {
+    const before = sb.store.count('norcapDistributions');
+    const res = await create(sb, bankItem('CHASDEFX123', bankAccountId));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ statusCode: '1400', statusDesc: 'Bad request: newDistributions[0].bankAccountId must match pattern "^[A-Za-z0-9 ]*[A-Za-z0-9][A-Za-z0-9 ]*$"', field: 'newDistributions[0].bankAccountId' });
+    expect(sb.store.count('norcapDistributions')).toBe(before);
+  });
+
   test('ach with a BIC is 422', async () => {
     const res = await create(sb, bankItem('DEUTDEFF', 'DE89370400440532013000', { transactionType: 'ach' }));
     expect(res.status).toBe(422);

@@ -82,7 +82,7 @@ export interface components {
              */
             bankId?: string | null;
             /**
-             * @description Bank account number or IBAN. Required if accountId is not provided.
+             * @description Bank account number or IBAN (letters and digits; spaces, as in a printed IBAN, are allowed). Required if accountId is not provided.
              * @example 123456789
              */
             bankAccountId?: string | null;
