@@ -45,6 +45,16 @@ async function crashImage(file: string, store?: { settled(): Promise<void> }): P
   return image;
 }
 
+/** The crash image of a store that committed one record, `a`, and was then closed. */
+async function imageHoldingA(): Promise<string> {
+  const file = join(dir, 'things.json');
+  const store = await openThings(file);
+  await store.commit((tx) => tx.put('things', 'a', { id: 'a', n: 1 }));
+  const image = await crashImage(file, store);
+  await store.close();
+  return image;
+}
+
 describe('--data: the state lives in a file and a restart resumes it', () => {
   test('a NorCap distribution created before a restart reads back after it', async () => {
     const file = join(dir, 'sandbox.json');
@@ -136,11 +146,7 @@ describe('journal', () => {
   });
 
   test('a torn last line (a crash mid-append) is ignored and cut, and appends go on cleanly', async () => {
-    const file = join(dir, 'things.json');
-    const store = await openThings(file);
-    await store.commit((tx) => tx.put('things', 'a', { id: 'a', n: 1 }));
-    const image = await crashImage(file, store);
-    await store.close();
+    const image = await imageHoldingA();
     await appendFile(`${image}.journal`, '{"seq":99,"ops":[{"op":"put","collection":"things","id":"b","val');
 
     const reopened = await openThings(image);
@@ -157,11 +163,7 @@ describe('journal', () => {
   });
 
   test('a corrupt line before the end is an error, not silent data loss', async () => {
-    const file = join(dir, 'things.json');
-    const store = await openThings(file);
-    await store.commit((tx) => tx.put('things', 'a', { id: 'a', n: 1 }));
-    const image = await crashImage(file, store);
-    await store.close();
+    const image = await imageHoldingA();
     await writeFile(`${image}.journal`, `garbage\n${await readFile(`${image}.journal`, 'utf8')}`);
 
     await expect(openThings(image)).rejects.toThrow(/corrupt journal line/);

@@ -87,8 +87,13 @@ describe('AutoAdvancer', () => {
     return { timer, every };
   }
 
-  function countingModule(seen: number[]): ApiModule {
-    return { name: 'norcap', lifecycle: { statuses: [], move: async () => undefined, autoAdvance: async (ctx: AppContext) => void seen.push(ctx.clock.nowMs()) } } as unknown as ApiModule;
+  /** A module whose auto-advance notes the sandbox time of each run; the first `failures` runs throw. */
+  function countingModule(seen: number[], failures = 0): ApiModule {
+    const autoAdvance = async (ctx: AppContext): Promise<void> => {
+      seen.push(ctx.clock.nowMs());
+      if (seen.length <= failures) throw new Error('disk full');
+    };
+    return { name: 'norcap', lifecycle: { statuses: [], move: async () => undefined, autoAdvance } } as unknown as ApiModule;
   }
 
   test('on the wall clock, a timer progresses distributions as real time passes, without any advance()', async () => {
@@ -140,22 +145,7 @@ describe('AutoAdvancer', () => {
   test('runs every module on each advance; a failure surfaces once from settled() and later runs go on', async () => {
     const clock = new SandboxClock({ frozenAt: new Date(0) });
     const seen: number[] = [];
-    let failNext = true;
-    const module = {
-      name: 'norcap',
-      lifecycle: {
-        statuses: [],
-        move: async () => undefined,
-        autoAdvance: async (ctx: AppContext) => {
-          seen.push(ctx.clock.nowMs());
-          if (failNext) {
-            failNext = false;
-            throw new Error('disk full');
-          }
-        },
-      },
-    } as unknown as ApiModule;
-    const auto = new AutoAdvancer({ clock } as AppContext, [module]);
+    const auto = new AutoAdvancer({ clock } as AppContext, [countingModule(seen, 1)]);
 
     clock.advance(60);
     await expect(auto.settled()).rejects.toThrow('disk full');
