@@ -4,6 +4,7 @@
  * records (owners, tokens, clients) are the sandbox's own.
  */
 import type { IdempotencyRecord } from '../../core/idempotency/types.js';
+import type { Collections } from '../../core/store/types.js';
 import { everyMember } from './every-member.js';
 import type { components } from './openapi.gen.js';
 
@@ -94,8 +95,7 @@ export interface PaymentIndexEntry {
 }
 
 /** Nova's collections in the store. */
-export interface NovaData {
-  [collection: string]: Record<string, unknown>;
+export interface NovaData extends Collections {
   novaOrganizations: Record<string, Organization>;
   novaClients: Record<string, Client>;
   novaTokens: Record<string, TokenRecord>;
