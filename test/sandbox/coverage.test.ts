@@ -10,22 +10,21 @@ import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
 import { control } from './helpers.js';
-import type { CoverageOperation } from '../../src/sandbox/coverage.js';
+import type { CoverageOperation, CoverageReport } from '../../src/sandbox/coverage.js';
 
 let sb: Sandbox;
 beforeEach(async () => {
   sb = await testSandbox();
 });
 
-type OperationBody = CoverageOperation;
-
-async function coverage(): Promise<{ apis: Record<string, { operations: OperationBody[] }>; summary: Record<string, number>; never_exercised: { operationId: string; called: boolean; statuses: string[] }[] }> {
+/** The report as `GET /_sandbox/coverage` answers it: the tracker's own type, as JSON. */
+async function coverage(): Promise<CoverageReport> {
   const res = await control(sb, 'get', '/_sandbox/coverage');
   expect(res.status).toBe(200);
   return res.body;
 }
 
-function operation(report: Awaited<ReturnType<typeof coverage>>, id: string): OperationBody | undefined {
+function operation(report: CoverageReport, id: string): CoverageOperation | undefined {
   return report.apis.norcap?.operations.find((op) => op.operationId === id);
 }
 
@@ -49,7 +48,7 @@ describe('GET /_sandbox/coverage', () => {
     expect(Object.keys(report.apis).sort()).toEqual(['norcap', 'nova']);
     let operations = 0;
     let statuses = 0;
-    for (const api of ['norcap', 'nova']) {
+    for (const api of ['norcap', 'nova'] as const) {
       const documented = documentedOperations(api);
       const listed = new Map((report.apis[api]?.operations ?? []).map((op) => [`${op.method} ${op.path}`, Object.keys(op.statuses).sort()]));
       expect(listed).toEqual(documented);
@@ -125,6 +124,6 @@ describe('GET /_sandbox/coverage', () => {
     await get(withOut, PATH);
     await withOut.stop();
     const written = JSON.parse(await readFile(join(dir, 'on-stop.json'), 'utf8'));
-    expect(written.apis.norcap.operations.find((op: OperationBody) => op.operationId === 'listDistributions').statuses['200']).toBe(1);
+    expect(written.apis.norcap.operations.find((op: CoverageOperation) => op.operationId === 'listDistributions').statuses['200']).toBe(1);
   });
 });
