@@ -28,14 +28,8 @@ export interface IdempotencyOptions<C extends string, D extends IdempotencyColle
   maxKeyLength?: number;
 }
 
-/**
- * Answers that are not stored: the client may retry them and the operation runs again.
- *
- * @example
- * isTransientStatus(503); // true
- * isTransientStatus(409); // false
- */
-export function isTransientStatus(status: number): boolean {
+/** Answers that are not stored: the client may retry them and the operation runs again. */
+function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
