@@ -49,7 +49,7 @@ function isTransientStatus(status: number): boolean {
  * Expired records are purged, oldest first, each time a record is stored.
  *
  * @example
- * router.use('/v1', idempotency({ store, clock, collection: 'novaIdempotencyKeys', scope: (_req, res) => callerOf(res) }));
+ * router.use('/v1', idempotency({ store, clock, collection: 'novaIdempotencyKeys', scope: (_req, res) => callerOf(res.locals).clientId }));
  */
 export function idempotency<C extends string, D extends IdempotencyCollections<C>>(options: IdempotencyOptions<C, D>): RequestHandler {
   const { store, clock, collection } = options;
