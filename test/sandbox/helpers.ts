@@ -21,12 +21,9 @@ export function expectProblem(res: request.Response, status: number, detail: str
   expect(res.body).toEqual({ type: 'about:blank', title: STATUS_CODES[status], status, detail: expect.stringContaining(detail) });
 }
 
-/** The journal, newest first. */
-export async function journal(sb: Sandbox, query = ''): Promise<JournalEntryBody[]> {
+/** The journal as `GET /_sandbox/requests` answers it (the journal's own type, as JSON), newest first. */
+export async function journal(sb: Sandbox, query = ''): Promise<JournalEntry[]> {
   const res = await control(sb, 'get', `/_sandbox/requests${query}`);
   if (res.status !== 200) throw new Error(`journal answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.entries as JournalEntryBody[];
+  return res.body.entries as JournalEntry[];
 }
-
-/** A journal entry as `GET /_sandbox/requests` answers it: the journal's own type, as JSON. */
-export type JournalEntryBody = JournalEntry;
