@@ -164,11 +164,12 @@ describe('organization binding (form parameter `organization`, sandbox addition)
     expect(sb.store.count('novaTokens')).toBe(0);
   });
 
-  test('a malformed organization: 400 invalid_request', async () => {
+  test('a malformed organization: 400 invalid_request naming the rule, no token', async () => {
     const res = await tokenRequest(sb, { ...BODY_CREDENTIALS, organization: 'acme' });
 
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe('invalid_request');
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'organization must match pattern "^org_[A-Za-z0-9]+$"' });
+    expect(sb.store.count('novaTokens')).toBe(0);
   });
 });
 
