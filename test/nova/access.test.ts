@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, testSandbox } from '../support/harness.js';
-import { CONTACT_1, distributionItem, ENTITY_1, ENTITY_2, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, VEHICLE_1, VEHICLE_2 } from './helpers.js';
+import { CONTACT_1, CONTACT_2, distributionItem, ENTITY_1, ENTITY_2, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, VEHICLE_1, VEHICLE_2 } from './helpers.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -153,7 +153,7 @@ describe("another organization's ids are invisible on every route (404 resource_
   });
 
   test("as a cursor into the organization's own payments and notifications", async () => {
-    const own = (await inOrg2.post('/v1/distributions', [distributionItem({ payments: [{ amount: 1, currency: 'EUR', entity: ENTITY_2, notifications: [{ contact: 'cnt_OWmMcsbaue52yBOBvihDg4Mg2a82' }] }] }, VEHICLE_2, ENTITY_2)])).body.data[0];
+    const own = (await inOrg2.post('/v1/distributions', [distributionItem({ payments: [{ amount: 1, currency: 'EUR', entity: ENTITY_2, notifications: [{ contact: CONTACT_2 }] }] }, VEHICLE_2, ENTITY_2)])).body.data[0];
     const foreignPayment = distribution.payments.data[0] as { id: string; notifications: { data: { id: string }[] } };
 
     const payments = await inOrg2.get(`/v1/distributions/${own.id}/payments?starting_after=${foreignPayment.id}`);

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract } from '../support/harness.js';
-import { appWithPersistence, ControlledPersistence, distributionItem, ENTITY_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, turnsUntil, freshNovaForEachTest } from './helpers.js';
+import { appWithPersistence, ControlledPersistence, distributionItem, ENTITY_1, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, referenceExample, turnsUntil, VEHICLE_1, freshNovaForEachTest } from './helpers.js';
 
 const POST = '/v1/distributions';
 
@@ -31,7 +31,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
   });
 
   test('the same body with other key order and whitespace is the same request', async () => {
-    await client.post(POST, [{ name: 'A', distribution_date: '2024-04-20T00:00:00Z', vehicle: 'veh_pNvehE6O1KjY2W6Omq9MD3QAEs5w', payments: [{ amount: 1, currency: 'USD', entity: ENTITY_1 }] }], { idempotencyKey: 'order' });
+    await client.post(POST, [{ name: 'A', distribution_date: '2024-04-20T00:00:00Z', vehicle: VEHICLE_1, payments: [{ amount: 1, currency: 'USD', entity: ENTITY_1 }] }], { idempotencyKey: 'order' });
 
     const reordered = await client
       .prepare('post', POST, undefined, { idempotencyKey: 'order' })

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { hashToken, MAX_TOKENS_PER_CLIENT } from '../../src/apis/nova/tokens.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, testSandbox } from '../support/harness.js';
-import { basicAuth, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, SANDBOX_CLIENT, tokenFor, tokenRequest } from './helpers.js';
+import { basicAuth, MULTI_ORG_CLIENT, NovaClient, ORG_1, ORG_2, SANDBOX_CLIENT, tokenFor, tokenRequest, VEHICLE_2 } from './helpers.js';
 
 const GRANT = { grant_type: 'client_credentials' };
 const BODY_CREDENTIALS = { ...GRANT, client_id: SANDBOX_CLIENT.id, client_secret: SANDBOX_CLIENT.secret };
@@ -149,7 +149,7 @@ describe('organization binding (form parameter `organization`, sandbox addition)
 
     const vehicles = await vehiclesWith(token);
     expect(vehicles.status).toBe(200);
-    expect(vehicles.body.data.map((v: { id: string }) => v.id)).toEqual(['veh_TWMtlIBF6Glvlkl3NBUQDtRT0aPZ']);
+    expect(vehicles.body.data.map((v: { id: string }) => v.id)).toEqual([VEHICLE_2]);
 
     const other = await vehiclesWith(token, ORG_1);
     expect(other.status).toBe(403);
