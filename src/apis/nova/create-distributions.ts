@@ -10,7 +10,7 @@ import { findOwned } from './owned.js';
 import type { Distribution, DistributionPayment, NewDistribution, NewPayment, NovaData } from './types.js';
 
 /** Placeholder dashboard links: `.example` never resolves (RFC 2606). */
-export const DASHBOARD_URL = 'https://dashboard.sandbox.nova.example';
+const DASHBOARD_URL = 'https://dashboard.sandbox.nova.example';
 
 // The spec checks the shape `^[A-Z]{3}$`; whether such a code exists is ICU's list of ISO 4217.
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
