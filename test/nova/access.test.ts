@@ -81,7 +81,7 @@ describe('X-Organization-Id', () => {
     const res = await client.get('/v1/vehicles', { organization: 'acme-corp' });
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: 'X-Organization-Id must match ^org_[A-Za-z0-9]+$', param: 'X-Organization-Id' } });
+    expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: 'X-Organization-Id must match pattern "^org_[A-Za-z0-9]+$"', param: 'X-Organization-Id' } });
   });
 
   test.each([

@@ -25,7 +25,7 @@ export function resolveOrganization(): RequestHandler {
         fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must be sent once` });
       }
       if (!ORGANIZATION_ID_PATTERN.test(header)) {
-        fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must match ${ORGANIZATION_ID_PATTERN.source}` });
+        fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must match pattern "${ORGANIZATION_ID_PATTERN.source}"` });
       }
       const allowed = token.organization === null ? client.organizations.includes(header) : token.organization === header;
       if (!allowed) {
