@@ -9,7 +9,8 @@ import { CoverageTracker } from './coverage.js';
 import { injectFaults, type Sleep } from './fault-injection.js';
 import { FaultRegistry } from './faults.js';
 import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
-import { isControlPath, observeRequests } from './observe-requests.js';
+import { observeRequests } from './observe-requests.js';
+import { isSandboxPath } from '../apis/index.js';
 import { coverageRoutes } from './routes/coverage-routes.js';
 import { faultRoutes } from './routes/fault-routes.js';
 import { journalRoutes } from './routes/journal-routes.js';
@@ -113,7 +114,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     },
     observe: observeRequests({ journal, coverage, clock: ctx.clock }),
     controls: function dispatchToControls(req, res, next) {
-      if (!isControlPath(req.path)) return next();
+      if (!isSandboxPath(req.path)) return next();
       return router(req, res, next);
     },
     injectFaults: injectFaults(faults, options.sleep),

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
-import { apiForPath } from '../apis/index.js';
+import { isSandboxPath, operationOf } from '../apis/index.js';
 import type { SandboxClock } from '../core/clock.js';
-import { OperationIndex } from '../core/contract/operations.js';
 import type { Failure, FailureKind } from '../core/errors.js';
 import type { CoverageTracker } from './coverage.js';
 import type { AppliedFault } from './fault-injection.js';
@@ -22,14 +21,9 @@ const CONTRACT_BREAKING: ReadonlySet<FailureKind> = new Set<FailureKind>([
   'method_not_allowed',
 ]);
 
-/** True for `/_sandbox` and everything under it: the control API's own paths. */
-export function isControlPath(path: string): boolean {
-  return path === '/_sandbox' || path.startsWith('/_sandbox/');
-}
-
 /** Paths the journal and coverage leave out: the controls themselves and the health probe. */
 function isUnobserved(path: string): boolean {
-  return path === '/healthz' || isControlPath(path);
+  return path === '/healthz' || isSandboxPath(path);
 }
 
 /**
@@ -51,8 +45,7 @@ export function observeRequests(deps: { journal: RequestJournal; coverage: Cover
     const arrived = deps.clock.now();
     const started = performance.now();
     res.once('finish', function recordExchange() {
-      const api = apiForPath(path)?.name ?? null;
-      const operation = api ? OperationIndex.for(api).match(method, path) : undefined;
+      const { api, operation } = operationOf(method, path);
       const failure = res.locals.failure as Failure | undefined;
       const problems: string[] = [];
       if (!api) problems.push(`no API serves ${path}`);
