@@ -2,6 +2,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { Request, RequestHandler } from 'express';
 import type { ApiName } from './contract/spec.js';
 import { cloneSpec } from './contract/spec.js';
+import { fail } from './errors.js';
 
 type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'];
 
@@ -57,4 +58,18 @@ function pinQuery(req: Request): Record<string, unknown> {
   const query = req.query as Record<string, unknown>;
   Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
   return query;
+}
+
+/**
+ * A header's value, refusing one sent more than once: Node joins repeats with ", ", which
+ * would read as one odd value (a key `"a, b"`, a malformed id) rather than the mistake it is.
+ *
+ * @example
+ * singleHeader(req, 'Idempotency-Key'); // 'k1', undefined when absent; 400 when sent twice
+ */
+export function singleHeader(req: Request, name: string): string | undefined {
+  if ((req.headersDistinct[name.toLowerCase()]?.length ?? 0) > 1) {
+    fail({ kind: 'validation', status: 400, field: name, message: `${name} must be sent once` });
+  }
+  return req.get(name);
 }

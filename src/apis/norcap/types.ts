@@ -2,6 +2,7 @@
  * Shapes of the NorCap custody API. The public ones come from `openapi/norcap.yaml` through the
  * generated `openapi.gen.ts` (`npm run gen:types`), so the spec stays their one source.
  */
+import type { Collections } from '../../core/store/types.js';
 import type { components } from './openapi.gen.js';
 
 type Schemas = components['schemas'];
@@ -60,8 +61,7 @@ export interface DistributionRecord {
 }
 
 /** NorCap's collections in the store. */
-export interface NorcapData {
-  [collection: string]: Record<string, unknown>;
+export interface NorcapData extends Collections {
   norcapCredentials: Record<string, Credential>;
   norcapBrokerageAccounts: Record<string, BrokerageAccount>;
   norcapAccounts: Record<string, ExternalAccount>;

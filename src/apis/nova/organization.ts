@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { fail } from '../../core/errors.js';
+import { singleHeader } from '../../core/validation.js';
 import { authOf, type NovaCaller } from './caller.js';
 import { ORGANIZATION_ID_PATTERN } from './spec-rules.js';
 
@@ -17,13 +18,9 @@ const HEADER = 'X-Organization-Id';
 export function resolveOrganization(): RequestHandler {
   return function resolveNovaOrganization(req, res, next) {
     const { client, token } = authOf(res.locals);
-    const header = req.get(HEADER);
+    const header = singleHeader(req, HEADER);
     let organization: string;
     if (header !== undefined) {
-      // Node joins repeated headers with ", ", which would read as a malformed id.
-      if ((req.headersDistinct['x-organization-id']?.length ?? 0) > 1) {
-        fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must be sent once` });
-      }
       if (!ORGANIZATION_ID_PATTERN.test(header)) {
         fail({ kind: 'validation', status: 400, field: HEADER, message: `${HEADER} must match pattern "${ORGANIZATION_ID_PATTERN.source}"` });
       }

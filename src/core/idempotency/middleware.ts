@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { SandboxClock } from '../clock.js';
 import { fail } from '../errors.js';
+import { singleHeader } from '../validation.js';
 import type { Store } from '../store/store.js';
 import type { Collections } from '../store/types.js';
 import { beforeResponseEnds } from './capture.js';
@@ -89,12 +90,9 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
   }
 
   return function idempotencyKeys(req, res, next) {
-    const key = req.get('Idempotency-Key');
-    if (key === undefined || !MUTATING.has(req.method)) return next();
-    // Node joins repeated headers with ", ": two keys would silently become a third one.
-    if ((req.headersDistinct['idempotency-key']?.length ?? 0) > 1) {
-      fail({ kind: 'validation', status: 400, field: 'Idempotency-Key', message: 'Idempotency-Key must be sent once' });
-    }
+    if (!MUTATING.has(req.method)) return next(); // ignored on reads, even when malformed
+    const key = singleHeader(req, 'Idempotency-Key');
+    if (key === undefined) return next();
     if (key.length === 0 || key.length > maxKeyLength) {
       fail({ kind: 'validation', status: 400, field: 'Idempotency-Key', message: `Idempotency-Key must be 1 to ${maxKeyLength} characters` });
     }
