@@ -1,0 +1,140 @@
+import type { Collections, StoreOp } from './types.js';
+
+/**
+ * The one state interface every request goes through. Two implementations stand behind it:
+ * the embedded store (lowdb in memory, `--data FILE` on disk; `src/core/store/store.ts`) and
+ * PostgreSQL (`src/core/store/postgres/`), so many instances can serve one sandbox.
+ *
+ * Everything is async, even where the embedded store could answer at once, so that a handler
+ * written against it runs unchanged on either. The operations are the ones the APIs need and
+ * no more: a record by id, a page of one owner's records in creation order, counts, a scan
+ * (documented as O(records): filters no index serves, auto-advance), a transaction of puts and
+ * deletes, and an atomic claim of an idempotency key.
+ *
+ * A store is one workspace's: every read and write is scoped to it by construction.
+ */
+export interface RecordStore<D extends Collections> {
+  /** The record stored under `id`, or undefined. */
+  get<C extends keyof D & string>(collection: C, id: string): Promise<D[C][string] | undefined>;
+
+  /**
+   * One owner's records of an owned collection (see `CollectionSchemas`) in creation order,
+   * `limit` at a time: newest first or oldest first, starting just after the record `after`
+   * (undefined: from the start) and skipping `offset` more. The cost is O(offset + limit),
+   * whatever the number of records. Resolves undefined when `after` is not one of the owner's
+   * records (the API answers that as an unknown cursor).
+   */
+  page<C extends keyof D & string>(collection: C, owner: string, query: PageQuery): Promise<RecordPage<D[C][string]> | undefined>;
+
+  /** How many records the owner has in an owned collection; every record when `owner` is undefined. O(1). */
+  count<C extends keyof D & string>(collection: C, owner?: string): Promise<number>;
+
+  /**
+   * Every record of a collection (one owner's, when given), oldest first. O(records): for the
+   * filters and background work no index serves; each caller documents the cost.
+   */
+  scan<C extends keyof D & string>(collection: C, owner?: string): Promise<D[C][string][]>;
+
+  /**
+   * Runs `build` to collect puts and deletes, then applies them all at once: a failed
+   * `build` applies nothing, and once the returned promise resolves the whole transaction is
+   * durable (on disk with `--data`, committed in PostgreSQL). `build` must not await: it
+   * only records what to write.
+   */
+  commit<T>(build: (tx: Transaction<D>) => T): Promise<T>;
+
+  /**
+   * Claims an idempotency key atomically, across instances: exactly one caller gets
+   * `claimed`; others see the stored answer (`done`) or the claim still under way (`in_flight`,
+   * with its fingerprint). A claim lapses `leaseMs` of real time after it was taken, so a claim
+   * whose instance died mid-request does not block its key forever. The answer is stored by
+   * `tx.completeKey` in the same transaction as the request's own writes, or in a
+   * transaction of its own for an answer that wrote nothing; `releaseKey` drops a
+   * claim whose answer is not stored (5xx, 408, 429).
+   */
+  claimKey(collection: keyof D & string, id: string, claim: KeyClaim): Promise<KeyClaimResult>;
+  releaseKey(collection: keyof D & string, id: string, claimToken: string): Promise<void>;
+
+  /** Back to the fixtures (this workspace only). */
+  reset(): Promise<void>;
+}
+
+/** Where a page starts and how long it is. */
+export interface PageQuery {
+  limit: number;
+  newestFirst: boolean;
+  /** Id of the record just before the page, in the page's order. */
+  after?: string;
+  /** Records to skip (after `after`); O(offset). */
+  offset?: number;
+}
+
+export interface RecordPage<V> {
+  items: V[];
+  hasMore: boolean;
+}
+
+/**
+ * Which collections are listed per owner, and who owns a record. A store keeps, for each such
+ * collection, each owner's ids in creation order, maintained in the same commit that writes
+ * the records (in memory beside the data; in PostgreSQL as indexed columns), so a page costs
+ * O(page) and a count O(1).
+ *
+ * @example
+ * const schemas: CollectionSchemas<NorcapData> = { norcapDistributions: { owner: (r) => r.owner } };
+ */
+export type CollectionSchemas<D extends Collections> = {
+  [C in keyof D & string]?: { owner(record: D[C][string]): string };
+};
+
+/** A claim on an idempotency key. */
+export interface KeyClaim {
+  /** What makes a retry "the same request" (see `requestFingerprint`). */
+  fingerprint: string;
+  /** Unique per claim: only its holder may complete or release it. */
+  claimToken: string;
+  /** Sandbox-clock now: a stored answer older than its retention is no longer replayed. */
+  nowMs: number;
+  /** How long a stored answer is replayed, in sandbox time. */
+  retentionMs: number;
+  /** How long a claim holds without being completed, in real time. */
+  leaseMs: number;
+}
+
+export type KeyClaimResult = { state: 'claimed' } | { state: 'in_flight'; fingerprint: string } | { state: 'done'; record: KeyRecord };
+
+/** A stored answer under an idempotency key (JSON as it stands, replayed byte for byte). */
+export interface KeyRecord {
+  fingerprint: string;
+  status: number;
+  contentType: string | null;
+  /** The serialized body exactly as it was sent. */
+  body: string;
+  /** Sandbox-clock instant it was stored; retention counts from here. */
+  storedAtMs: number;
+}
+
+/** Collects the puts and deletes of one transaction; nothing touches the state until it commits. */
+export class Transaction<D extends Collections> {
+  readonly ops: StoreOp[] = [];
+
+  put<C extends keyof D & string>(collection: C, id: string, value: D[C][string]): void {
+    this.ops.push({ op: 'put', collection, id, value });
+  }
+
+  delete<C extends keyof D & string>(collection: C, id: string): void {
+    this.ops.push({ op: 'delete', collection, id });
+  }
+
+  /**
+   * Stores the answer to a claimed idempotency key in this transaction, beside the writes that
+   * answer made, and ends the claim: a crash leaves both or neither.
+   */
+  completeKey(collection: keyof D & string, id: string, claimToken: string, record: KeyRecord): void {
+    this.ops.push({ op: 'put', collection, id, value: record });
+    this.completedClaims.push({ collection, id, claimToken });
+  }
+
+  /** The claims `completeKey` ends when this transaction commits. */
+  readonly completedClaims: { collection: string; id: string; claimToken: string }[] = [];
+}
