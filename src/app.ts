@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { AppContext } from './core/api-module.js';
+import { apiCors } from './core/cors.js';
 import { toFailure } from './core/errors.js';
 import { API_MODULES, apiForPath, operationOf, type SandboxData } from './apis/index.js';
 import type { ApiName } from './core/contract/spec.js';
@@ -18,6 +19,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The `/_sandbox` controls, journal, coverage and faults; `createSandbox` passes its own. */
   control?: ControlPlane;
+  /** CORS on the mocked APIs (any origin; never the `/_sandbox` controls). Default on; `false` turns it off. */
+  cors?: boolean;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
     res.status(200).json({ status: 'ok' });
   });
   app.use(docsRouter(new Map(API_MODULES.map((api) => [api.name, api.mountPaths]))));
+  if (options.cors !== false) app.use(apiCors((path) => apiForPath(path) !== undefined)); // preflights answered before faults and auth
 
   // Journal and coverage first (they record on `finish`), then the controls, then faults, which
   // must answer before any API router (and so before Nova's idempotency store) sees the request.

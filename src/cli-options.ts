@@ -9,6 +9,7 @@ export interface CliOptions extends SandboxOptions {
   strict: boolean;
   quiet: boolean;
   autoAdvance: boolean;
+  cors: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -32,6 +33,7 @@ const BOOLEAN_FLAGS = [
   { key: 'strict', env: 'SANDBOX_STRICT' },
   { key: 'quiet', env: 'SANDBOX_QUIET' },
   { key: 'autoAdvance', env: 'SANDBOX_AUTO_ADVANCE' },
+  { key: 'cors', env: 'SANDBOX_CORS' },
 ] as const;
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
@@ -66,6 +68,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
     .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
     .addOption(new Option('--coverage-out <file>', 'on shutdown, write the contract-coverage report (JSON) here and print it as a table on stdout').env('SANDBOX_COVERAGE_OUT'))
+    .addOption(new Option('--no-cors', 'no CORS headers on the mocked APIs (on by default: any origin may call them from a browser)').env('SANDBOX_CORS'))
     .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only POST /_sandbox/clock/advance moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
     .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()
@@ -90,11 +93,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     quiet?: boolean;
     adminToken?: string;
     autoAdvance?: boolean;
+    cors: boolean;
     coverageOut?: string;
     frozenClock?: Date;
   }>();
   // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
-  const flags = { strict: false, quiet: false, autoAdvance: false };
+  // SANDBOX_CORS names the feature, not the flag: SANDBOX_CORS=false is --no-cors.
+  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true };
   for (const { key, env: name } of BOOLEAN_FLAGS) {
     if (program.getOptionValueSource(key) !== 'env') flags[key] = opts[key] === true;
     else flags[key] = booleanWord(program, name, String(env[name]));

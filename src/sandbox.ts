@@ -44,6 +44,8 @@ export interface SandboxOptions {
   journalSize?: number;
   /** How a fault's `latency_ms` is waited out: a real timer unless a test passes one it controls. */
   sleep?: Sleep;
+  /** CORS on the mocked APIs for any origin (never on `/_sandbox`). Default on; `false` turns it off. */
+  cors?: boolean;
 }
 
 export interface Sandbox {
@@ -86,7 +88,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
   const logger = options.quiet ? undefined : options.logger;
-  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger });
+  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger, cors: options.cors });
   let server: Server | undefined;
 
   return {

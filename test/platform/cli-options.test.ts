@@ -26,6 +26,7 @@ describe('command line', () => {
       quiet: false,
       adminToken: undefined,
       autoAdvance: false,
+      cors: true,
       coverageOut: undefined,
       frozenAt: undefined,
     });
@@ -34,7 +35,7 @@ describe('command line', () => {
   test('every flag maps to its SandboxOptions field', () => {
     const { options } = parse([
       '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
-      '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z',
+      '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z', '--no-cors',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -45,6 +46,7 @@ describe('command line', () => {
       quiet: true,
       adminToken: 's3cret',
       autoAdvance: true,
+      cors: false,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
     });
@@ -62,6 +64,7 @@ describe('command line', () => {
       SANDBOX_AUTO_ADVANCE: 'yes',
       SANDBOX_COVERAGE_OUT: 'cov.json',
       SANDBOX_FROZEN_AT: '2024-01-01T00:00:00+02:00',
+      SANDBOX_CORS: 'false',
     });
     expect(options).toEqual({
       port: 5000,
@@ -72,6 +75,7 @@ describe('command line', () => {
       quiet: true,
       adminToken: 'tok',
       autoAdvance: true,
+      cors: false,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
     });
@@ -80,6 +84,12 @@ describe('command line', () => {
   test('boolean twins read the word: false/0/no/off are off; an empty variable is unset', () => {
     expect(parse([], { SANDBOX_STRICT: 'false', SANDBOX_QUIET: '0', SANDBOX_AUTO_ADVANCE: 'off' }).options).toMatchObject({ strict: false, quiet: false, autoAdvance: false });
     expect(parse([], { SANDBOX_DATA: '', PORT: '' }).options).toMatchObject({ data: undefined, port: 4010 });
+  });
+
+  test('SANDBOX_CORS names the feature: false/0/no/off is --no-cors, true/1/yes/on keeps CORS on', () => {
+    for (const word of ['false', '0', 'no', 'off']) expect(parse([], { SANDBOX_CORS: word }).options?.cors).toBe(false);
+    for (const word of ['true', '1', 'yes', 'on']) expect(parse([], { SANDBOX_CORS: word }).options?.cors).toBe(true);
+    expect(parse(['--no-cors'], { SANDBOX_CORS: 'true' }).options?.cors).toBe(false); // the flag wins
   });
 
   test('a flag wins over its twin', () => {
@@ -107,7 +117,7 @@ describe('command line', () => {
     for (const [flag, twin] of [
       ['--port', 'PORT'], ['--host', 'HOST'], ['--seed', 'SANDBOX_SEED'], ['--data', 'SANDBOX_DATA'], ['--strict', 'SANDBOX_STRICT'],
       ['--quiet', 'SANDBOX_QUIET'], ['--admin-token', 'SANDBOX_ADMIN_TOKEN'], ['--auto-advance', 'SANDBOX_AUTO_ADVANCE'],
-      ['--coverage-out', 'SANDBOX_COVERAGE_OUT'], ['--frozen-clock', 'SANDBOX_FROZEN_AT'],
+      ['--coverage-out', 'SANDBOX_COVERAGE_OUT'], ['--frozen-clock', 'SANDBOX_FROZEN_AT'], ['--no-cors', 'SANDBOX_CORS'],
     ]) {
       expect(out).toContain(flag as string);
       expect(out.replace(/\s+/g, ' ')).toContain(`env: ${twin}`);

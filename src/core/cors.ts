@@ -1,0 +1,39 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+
+/** What a browser page may send to the mocked APIs: the headers their specs use. */
+export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Organization-Id'];
+/** Response headers a page may read besides the CORS-safelisted ones. */
+export const CORS_EXPOSED_HEADERS = ['Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'];
+/** Every method the mocked APIs answer (HEAD is GET without a body). */
+export const CORS_METHODS = ['GET', 'HEAD', 'POST'];
+
+/**
+ * CORS for the mocked APIs, on by default as a mock server should be (Prism does the same): any
+ * origin, the APIs' methods and headers, and a preflight `OPTIONS` answered 204 right here,
+ * before faults, authentication and validation could refuse it. Credentials are headers
+ * (`Authorization`), never cookies, so `*` is safe and no origin is reflected.
+ *
+ * Only paths `isApiPath` accepts get CORS: the `/_sandbox` controls never do (a page on another
+ * origin must not steer the sandbox), nor `/healthz` or the docs pages. Built on the `cors`
+ * package rather than hand-set headers.
+ *
+ * @example
+ * app.use(apiCors((path) => path.startsWith('/v1/')));
+ */
+export function apiCors(isApiPath: (path: string) => boolean): RequestHandler {
+  const handler = cors({
+    origin: '*',
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    optionsSuccessStatus: 204,
+  });
+  return function corsForApis(req, res, next) {
+    if (!isApiPath(req.path)) return next();
+    // Only a real preflight (Fetch: OPTIONS with Access-Control-Request-Method) is answered here;
+    // a plain OPTIONS goes on to the API, which answers 405 with `Allow` as before.
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] === undefined) return next();
+    return handler(req, res, next);
+  };
+}
