@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, type Stats } from 'node:fs';
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { packagePath } from './core/paths.js';
 import type { SandboxOptions } from './sandbox.js';
@@ -125,4 +127,37 @@ function booleanWord(program: Command, name: string, value: string): boolean {
 
 function withoutEmptyValues(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+/**
+ * Why `file` cannot be written (or created), or `undefined` when it can: checked at start so a
+ * bad `--coverage-out` is a clear message and exit 1 then, not a stack at shutdown. Nothing is
+ * created or truncated by the check.
+ *
+ * @example
+ * await unwritableReason('/no/such/dir/coverage.json'); // 'directory /no/such/dir does not exist'
+ */
+export async function unwritableReason(file: string): Promise<string | undefined> {
+  const path = resolve(file);
+  const existing = await statOf(path);
+  if ('stats' in existing) {
+    if (existing.stats.isDirectory()) return 'is a directory';
+    return access(path, constants.W_OK).then(() => undefined, () => 'is not writable');
+  }
+  if (existing.code === 'ENOTDIR') return `a part of ${path} is a file, not a directory`;
+  if (existing.code !== 'ENOENT') return existing.message;
+  const dir = dirname(path);
+  const parent = await statOf(dir);
+  if (!('stats' in parent)) return parent.code === 'ENOENT' ? `directory ${dir} does not exist` : parent.message;
+  if (!parent.stats.isDirectory()) return `${dir} is not a directory`;
+  return access(dir, constants.W_OK | constants.X_OK).then(() => undefined, () => `directory ${dir} is not writable`);
+}
+
+async function statOf(path: string): Promise<{ stats: Stats } | { code: string | undefined; message: string }> {
+  try {
+    return { stats: await stat(path) };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { code, message };
+  }
 }

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { once } from 'node:events';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from './app.js';
@@ -90,6 +91,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const logger = options.quiet ? undefined : options.logger;
   const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger, cors: options.cors });
   let server: Server | undefined;
+  /** Responses not yet done: `stop()` waits for them (and so for their log lines). */
+  const inFlight = new Set<ServerResponse>();
 
   return {
     app,
@@ -104,6 +107,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
       });
+      const listening = server;
+      listening.on('request', (_req, res: ServerResponse) => {
+        if (!listening.listening) res.setHeader('Connection', 'close'); // a keep-alive request that came in while stopping
+        inFlight.add(res);
+        res.once('close', () => inFlight.delete(res));
+      });
       control.access.listeningOn(host);
       const address = server.address() as AddressInfo;
       return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -111,7 +120,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     async stop() {
       const s = server;
       server = undefined;
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      if (s) await closeServer(s, inFlight);
       control.access.listeningOn(undefined);
       await control.stop();
       if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
@@ -119,6 +128,22 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     },
     reset: control.reset,
   };
+}
+
+/**
+ * Stops accepting connections, lets every in-flight response finish and waits for its `close`
+ * (the request log writes its line on `finish`, before that), then closes the keep-alive
+ * sockets left idle. Node's own `server.close()` does the rest; http-terminator would add
+ * polling and a forced cut-off after a timeout, which would kill a slow (latency-injected)
+ * request the sandbox means to finish.
+ */
+async function closeServer(server: Server, inFlight: Set<ServerResponse>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve())); // closes idle sockets too
+  // Answers not yet begun say `Connection: close`, so their sockets end with them.
+  for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+  await Promise.all([...inFlight].map((res) => once(res, 'close')));
+  server.closeIdleConnections(); // keep-alive sockets whose answer was already under way
+  await closed;
 }
 
 function buildFixtures(random: ReturnType<typeof createRandom>): SandboxData {

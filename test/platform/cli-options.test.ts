@@ -1,6 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { CommanderError } from 'commander';
-import { parseCli } from '../../src/cli-options.js';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCli, unwritableReason } from '../../src/cli-options.js';
 
 /** Parses like the CLI, with its own environment, capturing what commander would print. */
 function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -121,6 +124,23 @@ describe('command line', () => {
     ]) {
       expect(out).toContain(flag as string);
       expect(out.replace(/\s+/g, ' ')).toContain(`env: ${twin}`);
+    }
+  });
+});
+
+describe('unwritableReason (--coverage-out is checked at start)', () => {
+  test('a new file in an existing folder, or an existing file: writable; a folder that is not there, a folder, a file as folder: the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-writable-'));
+    try {
+      await writeFile(join(dir, 'existing.json'), '{}');
+      expect(await unwritableReason(join(dir, 'new.json'))).toBeUndefined();
+      expect(await unwritableReason(join(dir, 'existing.json'))).toBeUndefined();
+      expect(await unwritableReason(join(dir, 'nope', 'coverage.json'))).toBe(`directory ${join(dir, 'nope')} does not exist`);
+      expect(await unwritableReason(dir)).toBe('is a directory');
+      expect(await unwritableReason(join(dir, 'existing.json', 'coverage.json'))).toBe(`a part of ${join(dir, 'existing.json', 'coverage.json')} is a file, not a directory`);
+      expect(await readdir(dir)).toEqual(['existing.json']); // nothing created
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

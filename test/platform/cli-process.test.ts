@@ -139,6 +139,31 @@ describe('the CLI as a process', () => {
     expect(logged.at(-1)).toMatchObject({ msg: 'stopped' });
   });
 
+  test('SIGHUP stops like SIGTERM: the data file flushed, the coverage report written, stopped logged last, exit 0', async () => {
+    const file = join(dir, 'state.json');
+    const coverage = join(dir, 'coverage.json');
+    const server = await start(['--data', file, '--coverage-out', coverage]);
+    expect((await httpJson('POST', `${server.url}${PATH}`, { body: item({ amountCents: 333 }), headers: AUTH })).status).toBe(200);
+    server.child.kill('SIGHUP');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    expect(Object.values(saved.data.norcapDistributions as Record<string, { distribution: { amountCents: number } }>).map((r) => r.distribution.amountCents)).toEqual([333]);
+    expect(JSON.parse(await readFile(coverage, 'utf8')).summary.operations_exercised).toBe(1);
+    const tableAt = server.lines.indexOf(`contract coverage written to ${coverage}`);
+    const logged = server.lines.slice(0, tableAt).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.map((line) => line.msg)).toEqual([`fund-distribution sandbox listening on ${server.url}`, 'request', 'shutting down: finishing in-flight requests', 'stopped']);
+    expect(logged[2]).toMatchObject({ signal: 'SIGHUP' });
+  });
+
+  test('an unwritable --coverage-out is refused at start (exit 1, the reason on stderr), not found out at shutdown', async () => {
+    await expect(startChild(['--coverage-out', join(dir, 'missing', 'coverage.json')])).rejects.toThrow(
+      new RegExp(`exited \\(1\\).*--coverage-out ${join(dir, 'missing', 'coverage.json')}: directory ${join(dir, 'missing')} does not exist`, 's'),
+    );
+    await expect(startChild([], { env: { PORT: '0', HOST: '127.0.0.1', SANDBOX_COVERAGE_OUT: dir } })).rejects.toThrow(/exited \(1\).*--coverage-out .*: is a directory/s);
+    expect(await readdir(dir)).toEqual([]); // the check creates nothing
+  });
+
   test('settings read from their environment twins alone, in a real process (SANDBOX_STRICT: see cli-options and strict tests)', async () => {
     const file = join(dir, 'state.json');
     const coverage = join(dir, 'coverage.json');
