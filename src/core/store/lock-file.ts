@@ -5,6 +5,15 @@ import { open, readFile, rm } from 'node:fs/promises';
  * so a second one on the same data file is refused. A lock whose process is gone (a `kill -9`)
  * is stale and taken over.
  *
+ * Kept hand-written rather than `proper-lockfile`, on purpose: that library decides staleness
+ * by the lock's mtime, refreshed on a timer (at least every second, stale after 2 s or more).
+ * A restart right after a `kill -9` would then wait out the stale period (the crash tests and
+ * anyone restarting a crashed sandbox would see "in use" or a retry delay), and an event loop
+ * blocked past the stale period under load makes it declare the lock compromised and throw. A
+ * pid check is exact and instant for what this lock guards: two sandboxes on one machine
+ * sharing a data file. (Its known limits: a recycled pid keeps a stale lock alive, hence the
+ * "remove FILE.lock" hint; a data file shared over a network filesystem is not guarded.)
+ *
  * @example
  * const lock = await LockFile.acquire('/tmp/sandbox.json.lock');
  * await lock.release();
