@@ -73,6 +73,8 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     ['no client authentication', GRANT, undefined, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
     ['a client_id without its secret', { ...GRANT, client_id: SANDBOX_CLIENT.id }, undefined, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
     ['a Basic header that is not id:secret', GRANT, `Basic ${Buffer.from('no-colon').toString('base64')}`, 'malformed Basic credentials: expected base64(client_id:client_secret)'],
+    ['a Basic header that is not base64', GRANT, 'Basic sandbox_client:sandbox_secret', 'malformed Basic credentials: expected base64(client_id:client_secret)'],
+    ['a Basic header with an empty client id', GRANT, `Basic ${Buffer.from(':sandbox_secret').toString('base64')}`, 'malformed Basic credentials: expected base64(client_id:client_secret)'],
   ])('%s: 401 invalid_client with a Basic challenge', async (_case, form, authorization, description) => {
     const res = await tokenRequest(sb, form, authorization);
 

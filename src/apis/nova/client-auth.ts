@@ -1,3 +1,4 @@
+import basicAuth from 'basic-auth';
 import { fail } from '../../core/errors.js';
 import type { Store } from '../../core/store/store.js';
 import type { Client, NovaData, TokenRequest } from './types.js';
@@ -32,14 +33,17 @@ export function authenticateClient(store: Store<NovaData>, authorization: string
   return client;
 }
 
-/** `Basic base64(urlencode(id):urlencode(secret))`, as RFC 6749 §2.3.1 encodes them. */
+/**
+ * `Basic base64(urlencode(id):urlencode(secret))`, as RFC 6749 §2.3.1 encodes them. The
+ * `basic-auth` package parses the header (scheme, strict base64, the first colon); the form
+ * decoding of each part is OAuth's own layer on top.
+ */
 function decodeBasic(authorization: string): Presented {
-  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 1) invalidClient('malformed Basic credentials: expected base64(client_id:client_secret)');
+  const credentials = basicAuth.parse(authorization);
+  if (!credentials || credentials.name === '') invalidClient('malformed Basic credentials: expected base64(client_id:client_secret)');
   try {
     const formDecode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
-    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+    return { clientId: formDecode(credentials.name), clientSecret: formDecode(credentials.pass) };
   } catch {
     invalidClient('malformed Basic credentials: bad percent-encoding');
   }
