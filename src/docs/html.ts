@@ -1,6 +1,8 @@
-/** Escapes text for HTML content and attribute values. */
+import escape from 'escape-html';
+
+/** Escapes text for HTML content and quoted attribute values (`& < > " '`), by the `escape-html` package. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return escape(text);
 }
 
 /**
