@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApiModule } from '../../core/api-module.js';
-import { arrayQueryValues, requestValidation } from '../../core/validation.js';
+import { literalQueryKeys, requestValidation } from '../../core/validation.js';
 import { norcapAuth } from './auth.js';
 import { createDistributions } from './create-distributions.js';
 import { renderNorcapError } from './envelope.js';
@@ -19,7 +19,7 @@ export const norcapApi: ApiModule<NorcapData> = {
   router(ctx) {
     const router = Router();
     router.use(norcapAuth(ctx.store));
-    router.get('/v3/custody/distributions', arrayQueryValues(['filter.status', 'filter.brokerageAccountId']));
+    router.get('/v3/custody/distributions', literalQueryKeys('norcap', 'get', '/v3/custody/distributions'));
     router.use(requestValidation('norcap'));
     router.post('/v3/custody/distributions', createDistributions(ctx));
     router.get('/v3/custody/distributions', listDistributions(ctx));

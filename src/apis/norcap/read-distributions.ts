@@ -3,11 +3,12 @@ import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
 import { credentialOf } from './auth.js';
 import { ok } from './envelope.js';
+import type { operations } from './openapi.gen.js';
 import type { Distribution, NorcapData } from './types.js';
 
 type SortField = 'createdAt' | 'updatedAt' | 'amountCents' | 'status' | 'brokerageAccountId';
 
-/** The list query after the validator has checked and coerced it against the spec. */
+/** The list query, filters gathered under `filter` (see `listQuery`). */
 interface ListQuery {
   limit?: number;
   offset?: number;
@@ -20,6 +21,27 @@ interface ListQuery {
   };
 }
 
+/** The query as the validator leaves it: one key per spec parameter, checked and coerced. */
+type ListParameters = NonNullable<operations['listDistributions']['parameters']['query']>;
+
+/** The spec's flat, bracket-named filter parameters (`filter[status]`) as one `filter` object. */
+function listQuery(query: ListParameters): ListQuery {
+  const { limit, offset, sort } = query;
+  const min = query['filter[amountCents][min]'];
+  const max = query['filter[amountCents][max]'];
+  return {
+    limit,
+    offset,
+    sort,
+    filter: {
+      brokerageAccountId: query['filter[brokerageAccountId]'],
+      status: query['filter[status]'],
+      submissionId: query['filter[submissionId]'],
+      amountCents: { min, max },
+    },
+  };
+}
+
 /**
  * `GET /v3/custody/distributions`: the credential's distributions, filtered, sorted and paged
  * with NorCap's list conventions (`limit`/`offset`, `sort=field:dir`, `filter[...]`).
@@ -27,7 +49,7 @@ interface ListQuery {
 export function listDistributions(ctx: AppContext<NorcapData>): RequestHandler {
   return function listNorcapDistributions(req, res) {
     const owner = credentialOf(res.locals).clientId;
-    const { limit = 10, offset = 0, sort, filter = {} } = req.query as ListQuery;
+    const { limit = 10, offset = 0, sort, filter = {} } = listQuery(req.query as ListParameters);
     const brokerage = filter.brokerageAccountId && new Set(filter.brokerageAccountId);
     const statuses = filter.status && new Set(filter.status);
     const min = filter.amountCents?.min ?? -Infinity;
