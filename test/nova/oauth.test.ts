@@ -91,11 +91,17 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     expect(issued()).toBe(0);
   });
 
-  test('any grant but client_credentials: 400 unsupported_grant_type', async () => {
-    const res = await tokenRequest(sb, { ...BODY_CREDENTIALS, grant_type: 'password' });
+  test.each([
+    ['password', { ...BODY_CREDENTIALS, grant_type: 'password' }],
+    ['authorization_code', { ...BODY_CREDENTIALS, grant_type: 'authorization_code' }],
+    // The spec's enum is checked with the form, before the client is authenticated.
+    ['password, with a wrong secret', { ...BODY_CREDENTIALS, client_secret: 'wrong', grant_type: 'password' }],
+  ])('grant_type %s: 400 unsupported_grant_type, not invalid_request', async (_case, form) => {
+    const res = await tokenRequest(sb, form);
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'unsupported_grant_type', error_description: "grant_type 'password' is not supported: use client_credentials" });
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.body).toEqual({ error: 'unsupported_grant_type', error_description: 'grant_type must be one of: client_credentials' });
     expect(issued()).toBe(0);
   });
 

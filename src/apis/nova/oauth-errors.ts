@@ -45,6 +45,10 @@ export function renderOAuthError(failure: Failure): RenderedError {
 
 function oauthCode(failure: Failure, status: number): OAuthErrorCode {
   if (failure.code && OAUTH_CODES.has(failure.code)) return failure.code as OAuthErrorCode;
+  // The spec's `enum: [client_credentials]` makes the validator refuse any other grant; RFC 6749
+  // §5.2 names that `unsupported_grant_type`, not a malformed request (a missing or repeated
+  // grant_type stays `invalid_request`).
+  if (failure.kind === 'validation' && failure.field === 'grant_type' && /must be one of/.test(failure.message)) return 'unsupported_grant_type';
   if (failure.kind === 'unauthenticated') return 'invalid_client';
   if (status === 429 || status === 503) return 'temporarily_unavailable';
   if (status >= 500) return 'server_error';

@@ -8,7 +8,8 @@ import type { NovaData, TokenRequest, TokenResponse } from './types.js';
 
 /**
  * `POST /oauth/token`, the client_credentials grant (RFC 6749 §4.4). Request validation has
- * already checked the form against the spec (form-encoded, `grant_type` present and single);
+ * already checked the form against the spec (form-encoded, `grant_type` present, single and
+ * `client_credentials`: any other grant is refused there, rendered `unsupported_grant_type`);
  * failures render as RFC 6749 errors (`oauth-errors.ts`).
  *
  * @example
@@ -18,9 +19,6 @@ export function tokenEndpoint(ctx: AppContext<NovaData>): RequestHandler {
   return async function issueNovaToken(req, res) {
     const form = req.body as TokenRequest;
     const client = authenticateClient(ctx.store, req.get('authorization'), form);
-    if (form.grant_type !== 'client_credentials') {
-      fail({ kind: 'rule', status: 400, code: 'unsupported_grant_type', message: `grant_type '${form.grant_type}' is not supported: use client_credentials` });
-    }
     const organization = form.organization ?? null;
     if (organization !== null && !client.organizations.includes(organization)) {
       fail({ kind: 'rule', status: 400, code: 'invalid_request', message: `organization '${organization}' is not granted to this client` });
