@@ -66,12 +66,12 @@ describe('POST /oauth/token issues bearer tokens (RFC 6749 §4.4)', () => {
 describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
   const issued = () => sb.store.count('novaTokens');
 
+  // RFC 6749 §5.2: the Basic challenge answers a client that tried Basic. A client that sent its
+  // credentials in the form gets none: openid-client v6 reads a Basic challenge as the server
+  // demanding Basic, and throws a challenge error instead of the invalid_client it should see.
   test.each([
     ['a wrong secret over Basic', GRANT, basicAuth(SANDBOX_CLIENT.id, 'nope'), 'client authentication failed'],
-    ['a wrong secret in the body', { ...GRANT, client_id: SANDBOX_CLIENT.id, client_secret: 'nope' }, undefined, 'client authentication failed'],
-    ['an unknown client', { ...GRANT, client_id: 'nobody', client_secret: 'x' }, undefined, 'client authentication failed'],
-    ['no client authentication', GRANT, undefined, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
-    ['a client_id without its secret', { ...GRANT, client_id: SANDBOX_CLIENT.id }, undefined, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
+    ['an unknown client over Basic', GRANT, basicAuth('nobody', 'x'), 'client authentication failed'],
     ['a Basic header that is not id:secret', GRANT, `Basic ${Buffer.from('no-colon').toString('base64')}`, 'malformed Basic credentials: expected base64(client_id:client_secret)'],
   ])('%s: 401 invalid_client with a Basic challenge', async (_case, form, authorization, description) => {
     const res = await tokenRequest(sb, form, authorization);
@@ -79,6 +79,21 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
     expect(res.headers['www-authenticate']).toBe('Basic realm="nova"');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(issued()).toBe(0);
+  });
+
+  test.each([
+    ['a wrong secret in the body', { ...GRANT, client_id: SANDBOX_CLIENT.id, client_secret: 'nope' }, 'client authentication failed'],
+    ['an unknown client in the body', { ...GRANT, client_id: 'nobody', client_secret: 'x' }, 'client authentication failed'],
+    ['no client authentication', GRANT, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
+    ['a client_id without its secret', { ...GRANT, client_id: SANDBOX_CLIENT.id }, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
+  ])('%s: 401 invalid_client without a Basic challenge', async (_case, form, description) => {
+    const res = await tokenRequest(sb, form);
+
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
+    expect(res.headers['www-authenticate']).toBeUndefined();
     expect(res.headers['cache-control']).toBe('no-store');
     expect(issued()).toBe(0);
   });

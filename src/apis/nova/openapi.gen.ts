@@ -26,8 +26,10 @@ export interface paths {
          *       malformed or ungranted `organization`. A body over the size limit keeps its status 413, a
          *       wrong method 405, still with `invalid_request`.
          *     * `invalid_client` (401): no client authentication, an unknown client or a wrong
-         *       secret. Always with `WWW-Authenticate: Basic realm="nova"` (HTTP requires the header
-         *       on every 401).
+         *       secret. With `WWW-Authenticate: Basic realm="nova"` only when the client tried HTTP
+         *       Basic (RFC 6749 §5.2); credentials in the form body have no HTTP scheme to challenge,
+         *       and OAuth clients (openid-client v6) read a Basic challenge as a demand for Basic, so
+         *       that 401 carries none (a sandbox choice over RFC 9110's header on every 401).
          *     * `unsupported_grant_type` (400): any `grant_type` but `client_credentials` (the form is
          *       checked before the client is authenticated, so this comes first).
          *     * Injected faults: `temporarily_unavailable` (429, 503), `server_error` (other 5xx).
@@ -619,6 +621,7 @@ export interface components {
         /** @description `invalid_client`: no client authentication, an unknown client or a wrong secret. */
         OAuthInvalidClient: {
             headers: {
+                /** @description Only when the client tried HTTP Basic (RFC 6749 §5.2); absent when it sent its credentials in the form body. */
                 "WWW-Authenticate"?: "Basic realm=\"nova\"";
                 [name: string]: unknown;
             };
