@@ -69,12 +69,12 @@ async function attemptTransaction<T>(pool: Pool, work: (client: PoolClient) => P
     // The server answered (an SQL error, a timeout, a deadlock): roll back and reuse the
     // connection. It did not (network, driver): the connection is gone.
     const answered = typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
-    if (!answered && isUnavailable(error)) broken = error instanceof Error ? error : new Error(String(error));
+    if (!answered && isUnavailable(error)) broken = new Error('connection lost', { cause: error });
     else {
       try {
         await client.query('ROLLBACK');
       } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        broken = new Error('rollback failed', { cause: rollbackError });
       }
     }
     throw error;
@@ -96,23 +96,28 @@ const DRIVER_MESSAGES = [
   'Client was closed and is not queryable',
 ];
 
-/** Whether an error from `pg` means the database is unreachable, down, overloaded or too slow. */
+/**
+ * Whether an error from `pg` means the database is unreachable, down, overloaded or too slow.
+ * Duck-typed rather than `instanceof Error`: errors raised by Node's `net` may come from another
+ * realm (test sandboxes, workers).
+ */
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
     // Class 08: connection exceptions; class 53: insufficient resources.
-    if (/^(08|53)/.test(code) && code.length === 5) return true;
+    if (/^(08|53)[0-9A-Z]{3}$/.test(code)) return true;
   }
-  if (error instanceof AggregateError && error.errors.some(isUnavailable)) return true;
-  return DRIVER_MESSAGES.some((message) => error.message.includes(message));
+  // AggregateError: one attempt per address of the host.
+  if (Array.isArray(errors) && errors.some(isUnavailable)) return true;
+  return typeof message === 'string' && DRIVER_MESSAGES.some((text) => message.includes(text));
 }
 
 /** The error to throw: `StoreUnavailableError` for an unavailable database, anything else as it is. */
 export function toStoreError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || !isUnavailable(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = String((error as { message?: unknown }).message ?? error);
   return new StoreUnavailableError(`the state store (PostgreSQL) is unavailable: ${reason}`, { cause: error });
 }
