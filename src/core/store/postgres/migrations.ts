@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from './pool.js';
+import { quoteIdent } from './quote.js';
 
 /**
  * The schema, as numbered migrations applied in order and never edited once released: a change
@@ -148,10 +149,4 @@ export async function migrate(pool: Pool, schema?: string): Promise<number[]> {
     }
     return applied;
   });
-}
-
-/** A schema name for SQL text; only plain lower-case names are accepted, so quoting is exact. */
-export function quoteIdent(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid schema name '${name}': use lower-case letters, digits and _`);
-  return `"${name}"`;
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { StoreUnavailableError } from '../errors.js';
+import { quoteIdent } from './quote.js';
 
 export interface PoolOptions {
   /** `postgres://user:password@host:port/database` (a unix socket: `?host=/folder`). */
@@ -33,7 +34,7 @@ export function createPool(options: PoolOptions): Pool {
     // A transaction left open by a vanished client is ended by the server.
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
     application_name: 'fund-distribution-sandbox',
-    ...(options.schema !== undefined && { options: `-c search_path=${options.schema}` }),
+    ...(options.schema !== undefined && { options: `-c search_path=${quoteIdent(options.schema)}` }),
   });
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', options.onIdleError ?? (() => {}));
