@@ -17,7 +17,7 @@ import type { NovaData, TokenRequest, TokenResponse } from './types.js';
 export function tokenEndpoint(ctx: AppContext<NovaData>): RequestHandler {
   return async function issueNovaToken(req, res) {
     const form = req.body as TokenRequest;
-    const client = authenticateClient(ctx.store, req.get('authorization'), form);
+    const client = await authenticateClient(ctx.store, req.get('authorization'), form);
     if (form.grant_type !== 'client_credentials') {
       fail({ kind: 'rule', status: 400, code: 'unsupported_grant_type', message: `grant_type '${form.grant_type}' is not supported: use client_credentials` });
     }
