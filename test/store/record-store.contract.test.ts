@@ -105,10 +105,10 @@ for (const factory of STORE_FACTORIES) {
       expect(second && ids(second.items)).toEqual([14, 13, 12, 11, 10, 9, 8, 7, 6, 5].map(cid));
       expect(second?.hasMore).toBe(true);
       const last = await store.page('items', 'carol', { limit: 10, newestFirst: true, after: cid(5) });
-      expect(last).toEqual({ items: [0, 1, 2, 3, 4].reverse().map((i) => ({ id: cid(i), owner: 'carol', n: i })), hasMore: false });
+      expect(last).toEqual({ items: [0, 1, 2, 3, 4].reverse().map((i) => ({ id: cid(i), owner: 'carol', n: i })), ids: [0, 1, 2, 3, 4].reverse().map(cid), hasMore: false });
       // Exactly a page left: no more after it.
       expect(await store.page('items', 'carol', { limit: 5, newestFirst: true, after: cid(5) })).toMatchObject({ hasMore: false });
-      expect(await store.page('items', 'carol', { limit: 5, newestFirst: true, after: cid(0) })).toEqual({ items: [], hasMore: false });
+      expect(await store.page('items', 'carol', { limit: 5, newestFirst: true, after: cid(0) })).toEqual({ items: [], ids: [], hasMore: false });
     });
 
     test('page oldest first with offset, alone and after a cursor', async () => {
@@ -123,8 +123,8 @@ for (const factory of STORE_FACTORIES) {
       expect(afterAndOffset?.hasMore).toBe(true);
       const newestOffset = await store.page('items', 'carol', { limit: 3, newestFirst: true, after: cid(20), offset: 2 });
       expect(newestOffset && ids(newestOffset.items)).toEqual([17, 16, 15].map(cid));
-      expect(await store.page('items', 'carol', { limit: 5, newestFirst: false, offset: 25 })).toEqual({ items: [], hasMore: false });
-      expect(await store.page('items', 'carol', { limit: 5, newestFirst: false, after: cid(24) })).toEqual({ items: [], hasMore: false });
+      expect(await store.page('items', 'carol', { limit: 5, newestFirst: false, offset: 25 })).toEqual({ items: [], ids: [], hasMore: false });
+      expect(await store.page('items', 'carol', { limit: 5, newestFirst: false, after: cid(24) })).toEqual({ items: [], ids: [], hasMore: false });
     });
 
     test('page: an unknown cursor, another owner\'s record or another collection\'s id as cursor resolves undefined', async () => {
@@ -134,7 +134,7 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.page('items', 'alice', { limit: 5, newestFirst: false, after: cid(1) })).toBeUndefined();
       expect(await store.page('items', 'carol', { limit: 5, newestFirst: true, after: 'n1' })).toBeUndefined();
       // An owner with no records has an empty page, not an unknown one.
-      expect(await store.page('items', 'nobody', { limit: 5, newestFirst: true })).toEqual({ items: [], hasMore: false });
+      expect(await store.page('items', 'nobody', { limit: 5, newestFirst: true })).toEqual({ items: [], ids: [], hasMore: false });
     });
 
     test('page order is creation order: fixtures in their order, a batch in its order, a put over a record keeps its place', async () => {

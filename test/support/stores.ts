@@ -1,5 +1,7 @@
 import type { CollectionSchemas, RecordStore } from '../../src/core/store/record-store.js';
 import type { Collections } from '../../src/core/store/types.js';
+import { describe } from '@jest/globals';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import { openPostgres } from '../../src/core/store/postgres/index.js';
 import { describePostgres, testSchema } from './postgres.js';
 
@@ -42,5 +44,30 @@ export const postgresFactory: StoreFactory = {
   },
 };
 
-/** Every store implementation; the embedded one joins when it implements `RecordStore`. */
-export const STORE_FACTORIES: StoreFactory[] = [postgresFactory];
+/**
+ * The embedded store: one in-memory state per workspace, so opening a workspace again gives the
+ * same store (one process is one instance).
+ */
+export const embeddedFactory: StoreFactory = {
+  name: 'embedded',
+  describe,
+  async setup() {
+    const open = new Map<string, RecordStore<Collections>>();
+    return {
+      async open<D extends Collections>(options: { workspace: string; schemas: CollectionSchemas<D>; fixtures: () => D }) {
+        let store = open.get(options.workspace) as RecordStore<D> | undefined;
+        if (!store) {
+          store = await EmbeddedStore.open<D>({ fixtures: options.fixtures, schemas: options.schemas });
+          open.set(options.workspace, store as unknown as RecordStore<Collections>);
+        }
+        return store;
+      },
+      async teardown() {
+        open.clear();
+      },
+    };
+  },
+};
+
+/** Every store implementation: the conformance suite runs once per entry. */
+export const STORE_FACTORIES: StoreFactory[] = [embeddedFactory, postgresFactory];

@@ -1,4 +1,5 @@
 import { Low, Memory } from 'lowdb';
+import { ClaimLostError } from './errors.js';
 import { OwnerOrder } from './owner-order.js';
 import { Transaction, type CollectionSchemas, type KeyClaim, type KeyClaimResult, type KeyRecord, type PageQuery, type RecordPage, type RecordStore } from './record-store.js';
 import type { Collections, Persistence, StoreOp } from './types.js';
@@ -108,7 +109,7 @@ export class EmbeddedStore<D extends Collections> implements RecordStore<D> {
     if (tx.ops.length === 0) return result;
     for (const claim of tx.completedClaims) {
       const held = this.claims.get(claimKeyOf(claim.collection, claim.id));
-      if (held?.claimToken !== claim.claimToken) throw new Error(`the claim on idempotency key ${claim.id} is no longer held`);
+      if (held?.claimToken !== claim.claimToken) throw new ClaimLostError(claim.collection, claim.id);
     }
     // Durable first, then visible: with `--data`, an answer is only ever given for a state the
     // file holds, and a failed write changes nothing in memory.

@@ -87,8 +87,9 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
       afterSeq = rows[0].seq;
     }
     const statement = pageStatement({ workspace: this.workspace, collection, owner, afterSeq, ...query });
-    const { rows } = await this.query<{ value: D[C][string] }>(statement.text, statement.values);
-    return { items: rows.slice(0, query.limit).map((row) => row.value), hasMore: rows.length > query.limit };
+    const { rows } = await this.query<{ id: string; value: D[C][string] }>(statement.text, statement.values);
+    const page = rows.slice(0, query.limit);
+    return { items: page.map((row) => row.value), ids: page.map((row) => row.id), hasMore: rows.length > query.limit };
   }
 
   async count<C extends keyof D & string>(collection: C, owner?: string): Promise<number> {
@@ -328,7 +329,7 @@ export function pageStatement(query: {
   }
   values.push(query.limit + 1, query.offset ?? 0);
   return {
-    text: `SELECT value FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3${keyset}
+    text: `SELECT id, value FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3${keyset}
            ORDER BY seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT $${values.length - 1} OFFSET $${values.length}`,
     values,
   };
