@@ -21,10 +21,12 @@ async function main(): Promise<void> {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     throw error;
   }
-  const logger = options.quiet ? undefined : createLogger();
+  // Under --quiet the logger still writes server errors; only the per-request lines go.
+  const logger = createLogger();
+  if (options.quiet) logger.level = 'warn';
   const sandbox = await createSandbox({ ...options, logger });
   const url = await sandbox.start(options.port, options.host);
-  if (logger) logger.info({ url, data: options.data ?? null, strict: options.strict }, `fund-distribution sandbox listening on ${url}`);
+  if (!options.quiet) logger.info({ url, data: options.data ?? null, strict: options.strict }, `fund-distribution sandbox listening on ${url}`);
   else process.stdout.write(`fund-distribution sandbox listening on ${url}\n`);
   stopOnSignals(sandbox, logger, options.coverageOut);
 }

@@ -4,6 +4,9 @@ import type { ApiName } from './contract/spec.js';
 import { cloneSpec, loadSpec } from './contract/spec.js';
 import { fail } from './errors.js';
 
+/** The media types read as JSON bodies, by every API and the controls. */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
 type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'];
 
 /**

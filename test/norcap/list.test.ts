@@ -10,7 +10,7 @@ let all: D[];
 let otherBrokerage: string;
 beforeAll(async () => {
   sb = await testSandbox();
-  otherBrokerage = sb.store.all('norcapBrokerageAccounts').find((a) => a.owner === 'sandbox' && a.id !== 'NC95156')?.id as string;
+  otherBrokerage = (await sb.store.scan('norcapBrokerageAccounts')).find((a) => a.owner === 'sandbox' && a.id !== 'NC95156')?.id as string;
   all = [];
   for (const [i, amount] of [500, 100, 300, 200, 400].entries()) {
     sb.clock.advance(60);

@@ -33,8 +33,8 @@ describe('POST /oauth/token issues bearer tokens (RFC 6749 §4.4)', () => {
     expect(res.headers.pragma).toBe('no-cache');
     expect((await vehiclesWith(res.body.access_token)).status).toBe(200);
     // Only a hash is kept: the stored state holds no usable token.
-    expect(sb.store.get('novaTokens', res.body.access_token)).toBeUndefined();
-    expect(sb.store.get('novaTokens', hashToken(res.body.access_token))).toEqual({ clientId: 'sandbox_client', organization: null, expiresAtMs: Date.parse('2024-04-20T13:00:00Z') });
+    expect(await sb.store.get('novaTokens', res.body.access_token)).toBeUndefined();
+    expect(await sb.store.get('novaTokens', hashToken(res.body.access_token))).toEqual({ clientId: 'sandbox_client', organization: null, expiresAtMs: Date.parse('2024-04-20T13:00:00Z') });
   });
 
   test('Basic credentials are form-decoded before use (RFC 6749 §2.3.1)', async () => {
@@ -80,7 +80,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
     expect(res.headers['www-authenticate']).toBe('Basic realm="nova"');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
   test.each([
@@ -95,7 +95,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
     expect(res.headers['www-authenticate']).toBeUndefined();
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
   test('credentials in the header and the body that disagree: 400 invalid_request', async () => {
@@ -103,7 +103,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'client credentials were given both in the Authorization header and in the body, with different values' });
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
   test.each([
@@ -117,7 +117,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     expect(res.status).toBe(400);
     expect(res.headers['www-authenticate']).toBeUndefined();
     expect(res.body).toEqual({ error: 'unsupported_grant_type', error_description: 'grant_type must be one of: client_credentials' });
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
   test.each([
@@ -129,7 +129,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
   test.each([
@@ -182,7 +182,7 @@ describe('organization binding (form parameter `organization`, sandbox addition)
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: "organization 'org_Zq8LmN4vT2sRkW7c' is not granted to this client" });
-    expect(sb.store.count('novaTokens')).toBe(0);
+    expect(await sb.store.count('novaTokens')).toBe(0);
   });
 
   test('a malformed organization: 400 invalid_request naming the rule, no token', async () => {
@@ -190,7 +190,7 @@ describe('organization binding (form parameter `organization`, sandbox addition)
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'organization must match pattern "^org_[A-Za-z0-9]+$"' });
-    expect(sb.store.count('novaTokens')).toBe(0);
+    expect(await sb.store.count('novaTokens')).toBe(0);
   });
 });
 
@@ -200,8 +200,8 @@ describe('the token store is bounded', () => {
     const rest: string[] = [];
     for (let i = 0; i < MAX_TOKENS_PER_CLIENT; i++) rest.push(await tokenFor(sb));
 
-    expect(sb.store.count('novaTokens')).toBe(MAX_TOKENS_PER_CLIENT);
-    expect(sb.store.get('novaClientTokens', 'sandbox_client')?.tokens).toHaveLength(MAX_TOKENS_PER_CLIENT);
+    expect(await sb.store.count('novaTokens')).toBe(MAX_TOKENS_PER_CLIENT);
+    expect((await sb.store.get('novaClientTokens', 'sandbox_client'))?.tokens).toHaveLength(MAX_TOKENS_PER_CLIENT);
     const refused = await vehiclesWith(first);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('invalid_token');
@@ -216,7 +216,7 @@ describe('the token store is bounded', () => {
 
     const fresh = await tokenFor(sb);
 
-    expect(sb.store.get('novaClientTokens', 'sandbox_client')?.tokens).toEqual([{ hash: hashToken(fresh), expiresAtMs: Date.parse('2024-04-20T14:00:00Z') }]);
-    expect(sb.store.count('novaTokens')).toBe(2); // the fresh one and multi_org_client's
+    expect((await sb.store.get('novaClientTokens', 'sandbox_client'))?.tokens).toEqual([{ hash: hashToken(fresh), expiresAtMs: Date.parse('2024-04-20T14:00:00Z') }]);
+    expect(await sb.store.count('novaTokens')).toBe(2); // the fresh one and multi_org_client's
   });
 });

@@ -18,7 +18,7 @@ import type { NovaData, TokenRequest, TokenResponse } from './types.js';
 export function tokenEndpoint(ctx: AppContext<NovaData>): RequestHandler {
   return async function issueNovaToken(req, res) {
     const form = req.body as TokenRequest;
-    const client = challengeBasic(req.get('authorization'), () => authenticateClient(ctx.store, req.get('authorization'), form));
+    const client = await challengeBasic(req.get('authorization'), () => authenticateClient(ctx.store, req.get('authorization'), form));
     const organization = form.organization ?? null;
     if (organization !== null && !client.organizations.includes(organization)) {
       fail({ kind: 'rule', status: 400, code: 'invalid_request', message: `organization '${organization}' is not granted to this client` });
@@ -34,9 +34,9 @@ export function tokenEndpoint(ctx: AppContext<NovaData>): RequestHandler {
  * OAuth clients (openid-client v6) read a Basic challenge as the server asking for Basic even
  * though they sent their credentials in the body.
  */
-function challengeBasic<T>(authorization: string | undefined, authenticate: () => T): T {
+async function challengeBasic<T>(authorization: string | undefined, authenticate: () => Promise<T>): Promise<T> {
   try {
-    return authenticate();
+    return await authenticate();
   } catch (error) {
     if (error instanceof ApiFailure && error.failure.status === 401 && authorization !== undefined && /^Basic(\s|$)/i.test(authorization)) {
       throw new ApiFailure({ ...error.failure, headers: { ...error.failure.headers, ...BASIC_CHALLENGE } });
