@@ -28,13 +28,16 @@ async function main(): Promise<void> {
   const unwritable = options.coverageOut === undefined ? undefined : await unwritableReason(options.coverageOut);
   if (unwritable) throw new Error(`error: --coverage-out ${options.coverageOut}: ${unwritable}`);
 
-  const stdout = options.quiet ? undefined : pino.destination({ dest: 1, sync: false });
-  const logger = stdout ? createLogger(stdout) : undefined;
+  // Under --quiet the logger still writes server errors; only the per-request lines and the
+  // info lines go (the start line is then plain text).
+  const stdout = pino.destination({ dest: 1, sync: false });
+  const logger = createLogger(stdout);
+  if (options.quiet) logger.level = 'warn';
   const sandbox = await createSandbox({ ...options, logger });
   const url = await sandbox.start(options.port, options.host);
-  if (logger) logger.info({ url, data: options.data ?? null, strict: options.strict, cors: options.cors }, `fund-distribution sandbox listening on ${url}`);
+  if (!options.quiet) logger.info({ url, data: options.data ?? null, strict: options.strict, cors: options.cors }, `fund-distribution sandbox listening on ${url}`);
   else process.stdout.write(`fund-distribution sandbox listening on ${url}\n`);
-  stopGracefully(sandbox, logger && stdout ? { logger, stdout } : undefined, options.coverageOut);
+  stopGracefully(sandbox, { logger, stdout }, options.coverageOut);
 }
 
 /** The request log and the asynchronous stdout stream under it (ended, so drained, before exit). */

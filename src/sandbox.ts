@@ -3,14 +3,14 @@ import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from './app.js';
-import { API_MODULES, type SandboxData } from './apis/index.js';
+import { API_MODULES, sandboxSchemas, type SandboxData } from './apis/index.js';
 import type { AppContext } from './core/api-module.js';
 import { SandboxClock } from './core/clock.js';
 import { IdFactory } from './core/ids.js';
 import { createRandom } from './core/random.js';
 import type { Logger } from './core/logging.js';
 import { FilePersistence } from './core/store/file-persistence.js';
-import { Store } from './core/store/store.js';
+import { EmbeddedStore } from './core/store/embedded-store.js';
 import { createControlPlane } from './sandbox/control-plane.js';
 import type { CoverageTracker } from './sandbox/coverage.js';
 import type { Sleep } from './sandbox/fault-injection.js';
@@ -27,7 +27,7 @@ export interface SandboxOptions {
   data?: string;
   /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
   strict?: boolean;
-  /** No per-request log lines, even when a `logger` is given. */
+  /** No per-request log lines, even when a `logger` is given (server errors are still logged). */
   quiet?: boolean;
   /**
    * Where the one-JSON-line-per-request log goes (`createLogger()` from `src/core/logging.ts`
@@ -52,7 +52,7 @@ export interface SandboxOptions {
 export interface Sandbox {
   app: Express;
   clock: SandboxClock;
-  store: Store<SandboxData>;
+  store: EmbeddedStore<SandboxData>;
   /** The request journal behind `GET /_sandbox/requests`. */
   journal: RequestJournal;
   /** The faults armed through `/_sandbox/faults` (arm them here too: `faults.add({...})`). */
@@ -81,15 +81,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const random = createRandom(options.seed);
   const fixtureState = buildFixtures(random);
   const persistence = options.data ? new FilePersistence<SandboxData>(options.data) : undefined;
-  const store = await Store.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), persistence });
+  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
   // A restart under the same --seed would replay the id stream from its start and hand out ids
   // already stored; the journal's sequence number moves the stream on, reproducibly.
   if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
-  const logger = options.quiet ? undefined : options.logger;
-  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger, cors: options.cors });
+  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors });
   let server: Server | undefined;
   /** Responses not yet done: `stop()` waits for them (and so for their log lines). */
   const inFlight = new Set<ServerResponse>();

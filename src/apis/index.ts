@@ -1,6 +1,7 @@
 import type { ApiModule } from '../core/api-module.js';
 import { OperationIndex, type OperationRef } from '../core/contract/operations.js';
 import type { ApiName } from '../core/contract/spec.js';
+import type { CollectionSchemas } from '../core/store/record-store.js';
 import { norcapApi } from './norcap/index.js';
 import type { NorcapData } from './norcap/types.js';
 import { novaApi } from './nova/index.js';
@@ -12,6 +13,11 @@ export type SandboxData = NorcapData & NovaData;
 /** The APIs this server mounts, in the order their prefixes are tried. */
 // Each module knows only its own collections; over the whole store it reads and writes just those.
 export const API_MODULES: readonly ApiModule<SandboxData>[] = [norcapApi as unknown as ApiModule<SandboxData>, novaApi as unknown as ApiModule<SandboxData>];
+
+/** Every API's collection schemas together: how the whole store lists per owner. */
+export function sandboxSchemas(): CollectionSchemas<SandboxData> {
+  return Object.assign({}, ...API_MODULES.map((api) => api.schemas)) as CollectionSchemas<SandboxData>;
+}
 
 /** The API owning a request path, if any. */
 export function apiForPath(path: string): ApiModule<SandboxData> | undefined {

@@ -4,12 +4,12 @@ import type { SandboxClock } from './clock.js';
 import type { ApiName } from './contract/spec.js';
 import type { Failure } from './errors.js';
 import type { IdFactory } from './ids.js';
-import type { Store } from './store/store.js';
+import type { CollectionSchemas, RecordStore } from './store/record-store.js';
 import type { Collections } from './store/types.js';
 
 /** What every part of the app is handed: the one store, clock, id factory and random source. */
 export interface AppContext<D extends Collections = Collections> {
-  store: Store<D>;
+  store: RecordStore<D>;
   clock: SandboxClock;
   ids: IdFactory;
   random: Faker;
@@ -58,6 +58,8 @@ export interface ApiModule<D extends Collections = Collections> {
   mountPaths: string[];
   /** The fixture state of this API's collections (generated once per app). */
   fixtures(random: Faker): D;
+  /** Which of its collections are listed per owner (see `CollectionSchemas`). */
+  schemas: CollectionSchemas<D>;
   router(ctx: AppContext<D>, options: RouterOptions): Router;
   /**
    * Renders a failure in the API's envelope. `request` (when the caller knows it) lets one API

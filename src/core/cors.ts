@@ -14,14 +14,16 @@ export const CORS_METHODS = ['GET', 'HEAD', 'POST'];
  * before faults, authentication and validation could refuse it. Credentials are headers
  * (`Authorization`), never cookies, so `*` is safe and no origin is reflected.
  *
- * Only paths `isApiPath` accepts get CORS: the `/_sandbox` controls never do (a page on another
- * origin must not steer the sandbox), nor `/healthz` or the docs pages. Built on the `cors`
+ * It is the first step of each API's pipeline (`apiPipeline`), so only the mocked APIs get CORS:
+ * the `/_sandbox` controls never do (a page on another origin must not steer the sandbox), nor
+ * `/healthz` or the docs pages. A preflight is marked on the request's state: the journal and
+ * coverage leave it out (it is the browser's question, not an API call). Built on the `cors`
  * package rather than hand-set headers.
  *
  * @example
- * app.use(apiCors((path) => path.startsWith('/v1/')));
+ * router.use(apiCors());
  */
-export function apiCors(isApiPath: (path: string) => boolean): RequestHandler {
+export function apiCors(): RequestHandler {
   const handler = cors({
     origin: '*',
     methods: CORS_METHODS,
@@ -30,10 +32,10 @@ export function apiCors(isApiPath: (path: string) => boolean): RequestHandler {
     optionsSuccessStatus: 204,
   });
   return function corsForApis(req, res, next) {
-    if (!isApiPath(req.path)) return next();
     // Only a real preflight (Fetch: OPTIONS with Access-Control-Request-Method) is answered here;
     // a plain OPTIONS goes on to the API, which answers 405 with `Allow` as before.
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] === undefined) return next();
+    if (req.method === 'OPTIONS') res.locals.request.preflight = true;
     return handler(req, res, next);
   };
 }

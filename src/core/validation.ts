@@ -1,8 +1,11 @@
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Request, RequestHandler } from 'express';
 import type { ApiName } from './contract/spec.js';
-import { cloneSpec } from './contract/spec.js';
+import { cloneSpec, loadSpec } from './contract/spec.js';
 import { fail } from './errors.js';
+
+/** The media types read as JSON bodies, by every API and the controls. */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'];
 
@@ -31,33 +34,43 @@ export function requestValidation(api: ApiName): RequestHandler[] {
 }
 
 /**
- * Lets a repeated-or-single query value reach the validator as an array, so
- * `filter[status]=pending` and `filter[status][]=a&filter[status][]=b` mean the same thing.
- * Express 5 re-parses `req.query` on every read; the parsed object is pinned so the change holds.
+ * Reads the query string with flat keys, as a spec that names its parameters with their brackets
+ * (`filter[status]`, `filter[amountCents][min]`) means them, instead of the app's nested `qs`
+ * objects (which the validator would not match to those names). A repeated key is an array, and
+ * a key ending in `[]` (`filter[status][]=a`) counts as the key without it, so the array
+ * conventions clients use keep working. Express 5 re-parses `req.query` on every read; the
+ * object is pinned so the validator and the handler see the same one.
  *
  * @example
- * router.get('/things', arrayQueryValues(['filter.status']), handler);
+ * A bracketed key the operation does not name (`filter[colour]`) is refused here, by its own name:
+ * the validator would fold it into an unknown `filter` and name that instead.
+ *
+ * @example
+ * // ?filter[status]=a&filter[status][]=b → { 'filter[status]': ['a', 'b'] }
+ * router.get('/things', literalQueryKeys('norcap', 'get', '/things'), handler);
  */
-export function arrayQueryValues(paths: readonly string[]): RequestHandler {
-  const split = paths.map((path) => path.split('.'));
-  return function arrayQueryValues(req, _res, next) {
-    const query = pinQuery(req);
-    for (const parts of split) {
-      let holder: unknown = query;
-      for (const part of parts.slice(0, -1)) holder = typeof holder === 'object' && holder !== null ? (holder as Record<string, unknown>)[part] : undefined;
-      const last = parts[parts.length - 1] as string;
-      if (typeof holder === 'object' && holder !== null && typeof (holder as Record<string, unknown>)[last] === 'string') {
-        (holder as Record<string, unknown>)[last] = [(holder as Record<string, unknown>)[last]];
+export function literalQueryKeys(api: ApiName, method: string, path: string): RequestHandler {
+  const operation = loadSpec(api).paths[path]?.[method] as { parameters?: { name?: string; in?: string }[] } | undefined;
+  const named = new Set((operation?.parameters ?? []).filter((p) => p.in === 'query' && p.name?.includes('[')).map((p) => p.name));
+  return function literalQueryKeys(req, _res, next) {
+    const raw = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+    const query: Record<string, string | string[]> = {};
+    for (const [rawKey, value] of new URLSearchParams(raw)) {
+      const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
+      if (key.includes('[') && !named.has(key)) {
+        fail({ kind: 'validation', status: 400, field: key, message: `query parameter ${key} is not a recognized parameter` });
       }
+      const seen = query[key];
+      query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
     }
+    // express-openapi-validator 5.6 looks for the spec's literal bracket names on
+    // `req.query._openapi` rather than `req.openapi` (cdimascio/express-openapi-validator#1115)
+    // and, finding none, folds `filter[status]` back into an unknown `filter`. Pointing it at the
+    // operation the validator matched fixes that; not enumerable, so it is no query parameter.
+    Object.defineProperty(query, '_openapi', { get: () => (req as Request & { openapi?: unknown }).openapi, enumerable: false });
+    Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
     next();
   };
-}
-
-function pinQuery(req: Request): Record<string, unknown> {
-  const query = req.query as Record<string, unknown>;
-  Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
-  return query;
 }
 
 /**

@@ -9,8 +9,11 @@ import { CoverageTracker } from './coverage.js';
 import { injectFaults, type Sleep } from './fault-injection.js';
 import { FaultRegistry } from './faults.js';
 import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
-import { observeRequests } from './observe-requests.js';
-import { isSandboxPath } from '../apis/index.js';
+import { journalObserver } from './observe-requests.js';
+import type { RequestObserver } from '../core/pipeline/resolve-request.js';
+import { renderFailures } from '../core/pipeline/render-failure.js';
+import { renderProblem } from './problem.js';
+import { JSON_MEDIA_TYPES } from '../core/validation.js';
 import { coverageRoutes } from './routes/coverage-routes.js';
 import { faultRoutes } from './routes/fault-routes.js';
 import { journalRoutes } from './routes/journal-routes.js';
@@ -29,9 +32,9 @@ export interface ControlPlaneOptions {
 }
 
 /**
- * The sandbox's own services and the request-pipeline pieces behind `/_sandbox`. The app mounts
- * its three middleware in this order: `observe` (journal, coverage), `controls` (the control
- * API), `faults` (before the API routers, so faults never reach them).
+ * The sandbox's own services and the request-pipeline pieces behind them: `observer` (journal
+ * and coverage, told of every request by the door), `controls` (the `/_sandbox` API, which the
+ * app hands its requests) and `injectFaults` (the first step of each API's pipeline).
  */
 export interface ControlPlane {
   journal: RequestJournal;
@@ -44,7 +47,7 @@ export interface ControlPlane {
   reset(): Promise<void>;
   /** Lets a running auto-advance finish, then stops listening to the clock. */
   stop(): Promise<void>;
-  observe: RequestHandler;
+  observer: RequestObserver;
   controls: RequestHandler;
   injectFaults: RequestHandler;
 }
@@ -93,13 +96,17 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
 
   const router = Router();
   router.use(requireAdmin(access));
-  router.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
+  router.use(express.json({ limit: '100kb', type: JSON_MEDIA_TYPES }));
   router.use(requestValidation('sandbox'));
   router.use(stateRoutes({ clock: ctx.clock, reset, advanceClock }));
   router.use(faultRoutes(faults));
   router.use(journalRoutes(journal));
   router.use(coverageRoutes(coverage));
   router.use(lifecycleRoutes(ctx, API_MODULES));
+  router.use(function noSuchControl(req) {
+    fail({ kind: 'not_found', status: 404, message: `No route for ${req.method} ${req.path}` });
+  } satisfies RequestHandler);
+  router.use(renderFailures(renderProblem));
 
   return {
     journal,
@@ -112,11 +119,8 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
       autoAdvancer?.stop(); // no new run from here on…
       await autoAdvancer?.settled().catch(() => undefined); // …and the last one's writes land before the store closes
     },
-    observe: observeRequests({ journal, coverage, clock: ctx.clock }),
-    controls: function dispatchToControls(req, res, next) {
-      if (!isSandboxPath(req.path)) return next();
-      return router(req, res, next);
-    },
+    observer: journalObserver({ journal, coverage, clock: ctx.clock }),
+    controls: router,
     injectFaults: injectFaults(faults, options.sleep),
   };
 }

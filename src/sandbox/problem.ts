@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import type { RenderedError } from '../core/api-module.js';
 import type { Failure } from '../core/errors.js';
 
 /** RFC 9457 problem details, as the control API (and paths no API owns) answer errors. */
@@ -30,4 +31,15 @@ export function toProblem(failure: Pick<Failure, 'status' | 'message'>): Problem
 export function sendProblem(res: Response, failure: Pick<Failure, 'status' | 'message' | 'headers'>): void {
   if (failure.headers) res.set(failure.headers);
   res.status(failure.status).type('application/problem+json').json(toProblem(failure));
+}
+
+/**
+ * A `Failure` rendered as a problem, for `renderFailures` at the end of the control plane and
+ * of the app (paths no API owns).
+ *
+ * @example
+ * router.use(renderFailures(renderProblem));
+ */
+export function renderProblem(failure: Pick<Failure, 'status' | 'message' | 'headers'>): RenderedError {
+  return { status: failure.status, body: toProblem(failure), headers: { ...failure.headers, 'Content-Type': 'application/problem+json; charset=utf-8' } };
 }

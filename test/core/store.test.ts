@@ -1,13 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { Store } from '../../src/core/store/store.js';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 
 interface Data {
   [collection: string]: Record<string, unknown>;
-  things: Record<string, { id: string; n: number }>;
+  things: Record<string, { id: string; n: number; owner: string }>;
 }
 
-const fixtures = (): Data => ({ things: { a: { id: 'a', n: 1 } } });
+const fixtures = (): Data => ({ things: { a: { id: 'a', n: 1, owner: 'o' } } });
+const schemas = { things: { owner: (t: Data['things'][string]) => t.owner } };
 
 /** A persistence whose writes succeed until told to fail. */
 class FlakyPersistence implements Persistence<Data> {
@@ -27,46 +28,58 @@ class FlakyPersistence implements Persistence<Data> {
   async close() {}
 }
 
-describe('Store', () => {
-  test('a transaction is applied whole, and a throwing build applies nothing', async () => {
-    const store = await Store.open<Data>({ fixtures });
-    await store.commit((tx) => {
-      tx.put('things', 'b', { id: 'b', n: 2 });
-      tx.delete('things', 'a');
-    });
-    expect(store.all('things')).toEqual([{ id: 'b', n: 2 }]);
-    await expect(
-      store.commit((tx) => {
-        tx.put('things', 'c', { id: 'c', n: 3 });
-        throw new Error('invalid item');
-      }),
-    ).rejects.toThrow('invalid item');
-    expect(store.get('things', 'c')).toBeUndefined();
-  });
-
-  test('a failed write to disk takes the transaction back out of memory', async () => {
+// The contract both stores share is tested once, parameterized, in test/store/; these are the
+// embedded store's own: durability before visibility and its in-memory indexes.
+describe('EmbeddedStore', () => {
+  test('a failed write to disk leaves memory and the owner index untouched', async () => {
     const persistence = new FlakyPersistence();
-    const store = await Store.open<Data>({ fixtures, persistence });
+    const store = await EmbeddedStore.open<Data>({ fixtures, schemas, persistence });
     persistence.failNext = true;
     await expect(
       store.commit((tx) => {
-        tx.put('things', 'a', { id: 'a', n: 99 });
-        tx.put('things', 'new', { id: 'new', n: 5 });
+        tx.put('things', 'a', { id: 'a', n: 99, owner: 'o' });
+        tx.put('things', 'new', { id: 'new', n: 5, owner: 'o' });
         tx.delete('things', 'a');
       }),
     ).rejects.toThrow('disk full');
-    expect(store.all('things')).toEqual([{ id: 'a', n: 1 }]);
+    expect(await store.scan('things')).toEqual([{ id: 'a', n: 1, owner: 'o' }]);
+    expect(await store.count('things', 'o')).toBe(1);
+    expect((await store.page('things', 'o', { limit: 10, newestFirst: true }))?.ids).toEqual(['a']);
     expect(persistence.written).toEqual([]);
 
-    await store.commit((tx) => tx.put('things', 'ok', { id: 'ok', n: 7 }));
-    expect(store.get('things', 'ok')).toEqual({ id: 'ok', n: 7 });
+    await store.commit((tx) => tx.put('things', 'ok', { id: 'ok', n: 7, owner: 'o' }));
+    expect(await store.get('things', 'ok')).toEqual({ id: 'ok', n: 7, owner: 'o' });
+    expect((await store.page('things', 'o', { limit: 10, newestFirst: true }))?.ids).toEqual(['ok', 'a']);
     expect(persistence.written).toHaveLength(1);
   });
 
-  test('reset goes back to the fixtures', async () => {
-    const store = await Store.open<Data>({ fixtures });
+  test('a commit is visible only once it is durable', async () => {
+    let release!: () => void;
+    const persistence = new FlakyPersistence();
+    persistence.append = () => new Promise<void>((resolve) => (release = resolve));
+    const store = await EmbeddedStore.open<Data>({ fixtures, schemas, persistence });
+    const committing = store.commit((tx) => tx.put('things', 'b', { id: 'b', n: 2, owner: 'o' }));
+    expect(await store.get('things', 'b')).toBeUndefined();
+    release();
+    await committing;
+    expect(await store.get('things', 'b')).toEqual({ id: 'b', n: 2, owner: 'o' });
+  });
+
+  test('a put that changes the owner moves the record to the new owner, at its newest place', async () => {
+    const store = await EmbeddedStore.open<Data>({ fixtures, schemas });
+    await store.commit((tx) => tx.put('things', 'b', { id: 'b', n: 2, owner: 'p' }));
+    await store.commit((tx) => tx.put('things', 'a', { id: 'a', n: 1, owner: 'p' }));
+    expect(await store.count('things', 'o')).toBe(0);
+    expect((await store.page('things', 'p', { limit: 10, newestFirst: false }))?.ids).toEqual(['b', 'a']);
+  });
+
+  test('reset goes back to the fixtures, indexes included', async () => {
+    const store = await EmbeddedStore.open<Data>({ fixtures, schemas });
     await store.commit((tx) => tx.delete('things', 'a'));
+    await store.commit((tx) => tx.put('things', 'b', { id: 'b', n: 2, owner: 'o' }));
     await store.reset();
-    expect(store.get('things', 'a')).toEqual({ id: 'a', n: 1 });
+    expect(await store.get('things', 'a')).toEqual({ id: 'a', n: 1, owner: 'o' });
+    expect((await store.page('things', 'o', { limit: 10, newestFirst: true }))?.ids).toEqual(['a']);
+    expect(await store.count('things')).toBe(1);
   });
 });

@@ -18,14 +18,14 @@ describe('Authorization: Bearer <clientId>:<apiKey>', () => {
     ['an unknown client', 'Bearer nobody:sandbox_api_key', 'Unauthorized: invalid credentials'],
     ["another client's key", 'Bearer sandbox:sandbox_two_api_key', 'Unauthorized: invalid credentials'],
   ])('%s is 401 in the NorCap envelope', async (_name, authorization, statusDesc) => {
-    const before = sb.store.count('norcapDistributions');
+    const before = await sb.store.count('norcapDistributions');
     const req = request(sb.app).post(PATH).send(item());
     const res = await (authorization ? req.set('Authorization', authorization) : req);
     expectContract('norcap', res);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ statusCode: '1401', statusDesc });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="norcap"');
-    expect(sb.store.count('norcapDistributions')).toBe(before);
+    expect(await sb.store.count('norcapDistributions')).toBe(before);
   });
 
   test('reads need credentials too', async () => {

@@ -24,11 +24,11 @@ describe('bank data over HTTP', () => {
     ['a BIC and a non-IBAN account (seed example 4)', 'CHASDEFX123', 'ACCT123456789XYZ', {}],
     ['wire to a US routing number', '021000021', '1234', { transactionType: 'wire' }],
   ])('accepts %s', async (_name, bankId, bankAccountId, extra: Record<string, unknown>) => {
-    const before = sb.store.count('norcapDistributions');
+    const before = await sb.store.count('norcapDistributions');
     const res = await create(sb, bankItem(bankId, bankAccountId, extra));
     expect(res.status).toBe(200);
     expect(res.body.distributions[0]).toMatchObject({ bankId, bankAccountId, accountId: null });
-    expect(sb.store.count('norcapDistributions')).toBe(before + 1);
+    expect(await sb.store.count('norcapDistributions')).toBe(before + 1);
   });
 
   test.each([
@@ -39,19 +39,19 @@ describe('bank data over HTTP', () => {
     ['letters in a US account number', '012345678', '12AB', 422, 'Invalid request semantics: not a valid bank account number', 'bankAccountId'],
     ['a bankId that is neither', '12345', '123456789', 400, "Bad request: '12345' is not a valid bankId (expected a 9-digit routing number or an 8 or 11 character BIC)", 'bankId'],
   ])('refuses %s', async (_name, bankId, bankAccountId, status, statusDesc, field) => {
-    const before = sb.store.count('norcapDistributions');
+    const before = await sb.store.count('norcapDistributions');
     const res = await create(sb, bankItem(bankId, bankAccountId));
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ statusCode: `1${status}`, statusDesc, field: `newDistributions[0].${field}` });
-    expect(sb.store.count('norcapDistributions')).toBe(before);
+    expect(await sb.store.count('norcapDistributions')).toBe(before);
   });
 
   test.each([['blank', ' '], ['punctuation', 'ACCT-123/45']])('a %s bankAccountId is a 400 shape error', async (_name, bankAccountId) => {
-    const before = sb.store.count('norcapDistributions');
+    const before = await sb.store.count('norcapDistributions');
     const res = await create(sb, bankItem('CHASDEFX123', bankAccountId));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ statusCode: '1400', statusDesc: 'Bad request: newDistributions[0].bankAccountId must match pattern "^[A-Za-z0-9 ]*[A-Za-z0-9][A-Za-z0-9 ]*$"', field: 'newDistributions[0].bankAccountId' });
-    expect(sb.store.count('norcapDistributions')).toBe(before);
+    expect(await sb.store.count('norcapDistributions')).toBe(before);
   });
 
   test('ach with a BIC is 422', async () => {

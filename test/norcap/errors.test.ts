@@ -14,7 +14,7 @@ async function rejected(body: unknown, status: number, statusDesc: string, field
   const res = await create(sb, body);
   expect(res.status).toBe(status);
   expect(res.body).toEqual({ statusCode: `1${status}`, statusDesc, ...(field ? { field } : {}) });
-  expect(sb.store.count('norcapDistributions')).toBe(0);
+  expect(await sb.store.count('norcapDistributions')).toBe(0);
 }
 
 describe("the seed's common error messages, verbatim", () => {
@@ -60,7 +60,7 @@ describe('a batch is all-or-nothing and names the failing item', () => {
     await rejected({ newDistributions: [{ brokerageAccountId: 'NC95156', amountCents: 1, accountId: 'A1234567890' }, { brokerageAccountId: 'NC95156', amountCents: 1 }] }, 400, 'Bad request: account ID or banking info required', 'newDistributions[1]');
     const ok = await create(sb, item());
     expect(ok.status).toBe(200);
-    expect(sb.store.count('norcapDistributions')).toBe(1);
+    expect(await sb.store.count('norcapDistributions')).toBe(1);
   });
 });
 
@@ -117,7 +117,7 @@ describe('every other bad input is a clear 400 in the envelope', () => {
     expectContract('norcap', res);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ statusCode: '1400', statusDesc: 'Bad request: request body is too large' });
-    expect(sb.store.count('norcapDistributions')).toBe(0);
+    expect(await sb.store.count('norcapDistributions')).toBe(0);
   });
 
   test('more than 500 items', () =>

@@ -9,22 +9,22 @@ import { create, item } from './helpers.js';
 describe('NorCap fixtures', () => {
   test('the README values are there, with three generated brokerage and two linked accounts per credential', async () => {
     const sb = await createSandbox({ seed: 3 });
-    expect(sb.store.get('norcapCredentials', 'sandbox')).toMatchObject({ apiKey: 'sandbox_api_key' });
-    expect(sb.store.get('norcapCredentials', 'sandbox_two')).toMatchObject({ apiKey: 'sandbox_two_api_key' });
-    expect(sb.store.get('norcapBrokerageAccounts', 'NC95156')).toMatchObject({ owner: 'sandbox' });
-    expect(sb.store.get('norcapBrokerageAccounts', 'NC20001')).toMatchObject({ owner: 'sandbox_two' });
-    expect(sb.store.get('norcapAccounts', 'A1234567890')).toMatchObject({ owner: 'sandbox', linked: true });
-    expect(sb.store.get('norcapAccounts', 'A1234567891')).toMatchObject({ owner: 'sandbox', linked: false });
-    expect(sb.store.get('norcapAccounts', 'A2000000001')).toMatchObject({ owner: 'sandbox_two', linked: true });
+    expect(await sb.store.get('norcapCredentials', 'sandbox')).toMatchObject({ apiKey: 'sandbox_api_key' });
+    expect(await sb.store.get('norcapCredentials', 'sandbox_two')).toMatchObject({ apiKey: 'sandbox_two_api_key' });
+    expect(await sb.store.get('norcapBrokerageAccounts', 'NC95156')).toMatchObject({ owner: 'sandbox' });
+    expect(await sb.store.get('norcapBrokerageAccounts', 'NC20001')).toMatchObject({ owner: 'sandbox_two' });
+    expect(await sb.store.get('norcapAccounts', 'A1234567890')).toMatchObject({ owner: 'sandbox', linked: true });
+    expect(await sb.store.get('norcapAccounts', 'A1234567891')).toMatchObject({ owner: 'sandbox', linked: false });
+    expect(await sb.store.get('norcapAccounts', 'A2000000001')).toMatchObject({ owner: 'sandbox_two', linked: true });
     for (const owner of ['sandbox', 'sandbox_two']) {
-      expect(sb.store.all('norcapBrokerageAccounts').filter((a) => a.owner === owner)).toHaveLength(4);
-      expect(sb.store.all('norcapAccounts').filter((a) => a.owner === owner && a.linked)).toHaveLength(3);
+      expect((await sb.store.scan('norcapBrokerageAccounts')).filter((a) => a.owner === owner)).toHaveLength(4);
+      expect((await sb.store.scan('norcapAccounts')).filter((a) => a.owner === owner && a.linked)).toHaveLength(3);
     }
   });
 
   test('a generated account works like a fixed one', async () => {
     const sb = await createSandbox({ seed: 3, frozenAt: T0 });
-    const generated = sb.store.all('norcapBrokerageAccounts').find((a) => a.owner === 'sandbox' && a.id !== 'NC95156');
+    const generated = (await sb.store.scan('norcapBrokerageAccounts')).find((a) => a.owner === 'sandbox' && a.id !== 'NC95156');
     const res = await create(sb, item({ brokerageAccountId: generated?.id }));
     expect(res.status).toBe(200);
     expect(res.body.distributions[0].brokerageAccountId).toBe(generated?.id);

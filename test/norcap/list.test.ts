@@ -10,7 +10,7 @@ let all: D[];
 let otherBrokerage: string;
 beforeAll(async () => {
   sb = await testSandbox();
-  otherBrokerage = sb.store.all('norcapBrokerageAccounts').find((a) => a.owner === 'sandbox' && a.id !== 'NC95156')?.id as string;
+  otherBrokerage = (await sb.store.scan('norcapBrokerageAccounts')).find((a) => a.owner === 'sandbox' && a.id !== 'NC95156')?.id as string;
   all = [];
   for (const [i, amount] of [500, 100, 300, 200, 400].entries()) {
     sb.clock.advance(60);
@@ -70,8 +70,12 @@ describe('GET /v3/custody/distributions', () => {
     ['offset=-1', 'Bad request: query parameter offset must be >= 0', 'offset'],
     ['limit=ten', 'Bad request: query parameter limit must be integer', 'limit'],
     ['sort=id:asc', 'Bad request: query parameter sort must match pattern "^(createdAt|updatedAt|amountCents|status|brokerageAccountId)(:(asc|desc))?$"', 'sort'],
-    ['filter[status]=done', 'Bad request: query parameter filter.status[0] must be one of: pending, processing, on_hold, approved, rejected, scheduled, in_review, completed, terminated, failed, reopened', 'filter.status[0]'],
-    ['filter[colour]=red', 'Bad request: query parameter filter.colour is not a recognized field', 'filter.colour'],
+    ['filter[status]=done', 'Bad request: query parameter filter[status][0] must be one of: pending, processing, on_hold, approved, rejected, scheduled, in_review, completed, terminated, failed, reopened', 'filter[status][0]'],
+    ['filter[status]=pending&filter[status][]=done', 'Bad request: query parameter filter[status][1] must be one of: pending, processing, on_hold, approved, rejected, scheduled, in_review, completed, terminated, failed, reopened', 'filter[status][1]'],
+    ['filter[colour]=red', 'Bad request: query parameter filter[colour] is not a recognized parameter', 'filter[colour]'],
+    ['filter[amountCents][min]=ten', 'Bad request: query parameter filter[amountCents][min] must be integer', 'filter[amountCents][min]'],
+    ['filter[submissionId]=nope', 'Bad request: query parameter filter[submissionId] must match format "uuid"', 'filter[submissionId]'],
+    ['filter=pending', 'Bad request: query parameter filter is not a recognized parameter', 'filter'],
     ['page=2', 'Bad request: query parameter page is not a recognized parameter', 'page'],
   ])('%s is a clear 400', async (query, statusDesc, field) => {
     const res = await get(sb, `${PATH}?${query}`);

@@ -55,6 +55,6 @@ describe('the seed examples produce the documented responses', () => {
 
     expect(first.body.distributions[0].submissionId).not.toBe(second.body.distributions[0].submissionId);
     expect(second.body.distributions[0].createdAt).toBe('2024-04-20 12:01:30');
-    expect(sb.store.count('norcapDistributions')).toBe(2);
+    expect(await sb.store.count('norcapDistributions')).toBe(2);
   });
 });

@@ -18,7 +18,7 @@ describe('every /v1 route needs a bearer token', () => {
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: { code: 'unauthorized', message: 'an access token is required: send Authorization: Bearer <access_token>' } });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="nova"');
-    expect(sb.store.count('novaDistributions')).toBe(0);
+    expect(await sb.store.count('novaDistributions')).toBe(0);
   });
 
   test('another scheme than Bearer is no token at all (RFC 6750 §3.1: no error attribute)', async () => {
@@ -65,7 +65,7 @@ describe('X-Organization-Id', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'organization_required', message: 'X-Organization-Id is required: this client may act on several organizations', param: 'X-Organization-Id' } });
-    expect(sb.store.count('novaDistributions')).toBe(0);
+    expect(await sb.store.count('novaDistributions')).toBe(0);
   });
 
   test('picks the organization for a client granted several', async () => {
@@ -94,7 +94,7 @@ describe('X-Organization-Id', () => {
 
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ error: { code: 'forbidden', message: `this client may not act on organization '${organization}'`, param: 'X-Organization-Id' } });
-    expect(sb.store.count('novaDistributions')).toBe(0);
+    expect(await sb.store.count('novaDistributions')).toBe(0);
   });
 });
 
@@ -143,13 +143,13 @@ describe("another organization's ids are invisible on every route (404 resource_
     ['entity', { payments: [{ amount: 1, currency: 'USD', entity: ENTITY_1 }] }, '[0].payments[0].entity'],
     ['contact', { payments: [{ amount: 1, currency: 'USD', entity: ENTITY_2, notifications: [{ contact: CONTACT_1 }] }] }, '[0].payments[0].notifications[0].contact'],
   ])('POST /v1/distributions naming the other organization’s %s', async (_what, overrides, param) => {
-    const before = sb.store.count('novaDistributions');
+    const before = await sb.store.count('novaDistributions');
 
     const res = await inOrg2.post('/v1/distributions', [distributionItem(overrides, VEHICLE_2, ENTITY_2)]);
 
     expect(res.status).toBe(404);
     expect(res.body.error).toMatchObject({ code: 'resource_missing', param });
-    expect(sb.store.count('novaDistributions')).toBe(before);
+    expect(await sb.store.count('novaDistributions')).toBe(before);
   });
 
   test("as a cursor into the organization's own payments and notifications", async () => {

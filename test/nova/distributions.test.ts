@@ -109,7 +109,7 @@ describe('what the create does with its input', () => {
     expect(first.payments.data[0]).toMatchObject({ distribution_date_override: null, notifications: { data: [] } });
     const ids = [first.id, second.id, ...first.payments.data.map((p: { id: string }) => p.id), second.payments.data[0].id];
     expect(new Set(ids).size).toBe(5);
-    expect(counts()).toMatchObject({ distributions: 2, payments: 3 });
+    expect(await counts()).toMatchObject({ distributions: 2, payments: 3 });
   });
 
   test('dates are answered in UTC to the second', async () => {
@@ -144,13 +144,13 @@ describe('a batch is atomic: one bad item and nothing is created', () => {
     ['a date without a time zone', [distributionItem({ distribution_date: '2024-04-20T00:00:00' })], 400, 'parameter_invalid', '[0].distribution_date', '[0].distribution_date must match format "date-time"'],
     ['a leap second, which no Date can hold', [distributionItem({ distribution_date: '2016-12-31T23:59:60Z' })], 400, 'parameter_invalid', '[0].distribution_date', '[0].distribution_date is not a date-time this server can represent'],
   ])('%s', async (_case, body, status, code, param, message) => {
-    const before = counts();
+    const before = await counts();
 
     const res = await client.post('/v1/distributions', body);
 
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ error: { code, message, param } });
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 });
 

@@ -47,13 +47,13 @@ describe('POST /v1/entities', () => {
     ['a name over 255 characters', [{ name: 'x'.repeat(256), type: 'llc' }], 'parameter_invalid', '[0].name', '[0].name must NOT have more than 255 characters'],
     ['an unknown field', [{ name: 'X', type: 'llc', tax_id: '1' }], 'parameter_invalid', '[0].tax_id', '[0].tax_id is not a recognized field'],
   ])('%s: 400, nothing created', async (_case, body, code, param, message) => {
-    const before = sb.store.count('novaEntities');
+    const before = await sb.store.count('novaEntities');
 
     const res = await client.post('/v1/entities', body);
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code, message, param } });
-    expect(sb.store.count('novaEntities')).toBe(before);
+    expect(await sb.store.count('novaEntities')).toBe(before);
   });
 
   test.each([
@@ -67,13 +67,13 @@ describe('POST /v1/entities', () => {
   });
 
   test('a batch with one bad item leaves nothing behind', async () => {
-    const before = sb.store.count('novaEntities');
+    const before = await sb.store.count('novaEntities');
 
     const res = await client.post('/v1/entities', [{ name: 'Fine LLC', type: 'llc' }, { name: 'Broken', type: 'nope' }]);
 
     expect(res.status).toBe(400);
     expect(res.body.error.param).toBe('[1].type');
-    expect(sb.store.count('novaEntities')).toBe(before);
+    expect(await sb.store.count('novaEntities')).toBe(before);
   });
 });
 
@@ -96,13 +96,13 @@ describe('POST /v1/contacts', () => {
   });
 
   test('a bad email anywhere in the batch: 400 naming it, nothing created', async () => {
-    const before = sb.store.count('novaContacts');
+    const before = await sb.store.count('novaContacts');
 
     const res = await client.post('/v1/contacts', [{ name: 'Ok', email: 'ok@example.com' }, { name: 'Bad', email: 'not-an-email' }]);
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: '[1].email must match format "email"', param: '[1].email' } });
-    expect(sb.store.count('novaContacts')).toBe(before);
+    expect(await sb.store.count('novaContacts')).toBe(before);
   });
 
   test('a missing email: parameter_missing', async () => {

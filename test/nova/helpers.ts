@@ -2,13 +2,13 @@ import { beforeAll, beforeEach, expect } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
-import { API_MODULES, type SandboxData } from '../../src/apis/index.js';
+import { API_MODULES, sandboxSchemas, type SandboxData } from '../../src/apis/index.js';
 import { SandboxClock } from '../../src/core/clock.js';
 import { ResponseContract } from '../../src/core/contract/responses.js';
 import { loadSpec } from '../../src/core/contract/spec.js';
 import { IdFactory } from '../../src/core/ids.js';
 import { createRandom } from '../../src/core/random.js';
-import { Store } from '../../src/core/store/store.js';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, T0, testSandbox } from '../support/harness.js';
@@ -123,9 +123,9 @@ export function expectNovaError(res: request.Response, status: number, code: str
 }
 
 /** Counts of everything a create could leave behind: equal before and after, nothing was created. */
-export function novaCounts(sb: Pick<Sandbox, 'store'>): Record<string, number> {
+export async function novaCounts(sb: Pick<Sandbox, 'store'>): Promise<Record<string, number>> {
   const { store } = sb;
-  return { distributions: store.count('novaDistributions'), payments: store.count('novaPayments'), entities: store.count('novaEntities'), contacts: store.count('novaContacts') };
+  return { distributions: await store.count('novaDistributions'), payments: await store.count('novaPayments'), entities: await store.count('novaEntities'), contacts: await store.count('novaContacts') };
 }
 
 /** The reference's own example request, as embedded in `openapi/nova.yaml`. */
@@ -190,10 +190,10 @@ export class ControlledPersistence implements Persistence<SandboxData> {
 }
 
 /** An app over a store written through `persistence` (seed 1, clock frozen at T0). */
-export async function appWithPersistence(persistence: Persistence<SandboxData>): Promise<{ app: Express; store: Store<SandboxData>; clock: SandboxClock }> {
+export async function appWithPersistence(persistence: Persistence<SandboxData>): Promise<{ app: Express; store: EmbeddedStore<SandboxData>; clock: SandboxClock }> {
   const random = createRandom(1);
   const fixtures = Object.assign({}, ...API_MODULES.map((api) => api.fixtures(random))) as SandboxData;
-  const store = await Store.open<SandboxData>({ fixtures: () => structuredClone(fixtures), persistence });
+  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtures), schemas: sandboxSchemas(), persistence });
   const clock = new SandboxClock({ frozenAt: T0 });
   return { app: createApp({ store, clock, ids: new IdFactory(random), random }), store, clock };
 }

@@ -1,28 +1,32 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import request from 'supertest';
 import { SandboxClock } from '../../src/core/clock.js';
 import { canonicalJson, requestFingerprint } from '../../src/core/idempotency/fingerprint.js';
-import { idempotency } from '../../src/core/idempotency/middleware.js';
-import type { IdempotencyRecord } from '../../src/core/idempotency/types.js';
-import { Store } from '../../src/core/store/store.js';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import type { KeyRecord } from '../../src/core/store/record-store.js';
+import { idempotency, KEY_OWNER } from '../../src/core/idempotency/middleware.js';
 import { T0 } from '../support/harness.js';
 
 // The middleware is shared (any API can opt in): here it runs alone on a bare express app, so
 // that statuses Nova never answers on its own (408, 429, 503, a thrown 418) can be produced.
 
-type Data = { keys: Record<string, IdempotencyRecord> };
+type Data = { keys: Record<string, KeyRecord> };
 
-let store: Store<Data>;
+let store: EmbeddedStore<Data>;
 let clock: SandboxClock;
 let app: Express;
 let runs: number;
 
 beforeEach(async () => {
-  store = await Store.open<Data>({ fixtures: () => ({ keys: {} }) });
+  store = await EmbeddedStore.open<Data>({ fixtures: () => ({ keys: {} }), schemas: { keys: { owner: () => KEY_OWNER } } });
   clock = new SandboxClock({ frozenAt: T0 });
   runs = 0;
   app = express();
+  app.use(function door(req, res, next) {
+    res.locals.request = { api: null, operation: undefined, path: req.path };
+    next();
+  } satisfies RequestHandler);
   app.use(express.json());
   app.use(idempotency({ store, clock, collection: 'keys', scope: (req) => req.get('X-Caller') ?? 'anyone', maxRecords: 3, retentionSeconds: 600 }));
   app.post('/answer/:status', function answer(req, res) {
@@ -75,7 +79,7 @@ describe('idempotency middleware', () => {
 
     expect([first.status, first.text, retry.text]).toEqual([status, 'run 1', 'run 2']);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
-    expect(store.count('keys')).toBe(0);
+    expect(await store.count('keys')).toBe(0);
   });
 
   test('keys of different scopes never meet', async () => {
@@ -83,7 +87,7 @@ describe('idempotency middleware', () => {
     const bob = await post('/answer/201', 'same', 'bob');
 
     expect(bob.text).toBe('run 2');
-    expect(store.count('keys')).toBe(2);
+    expect(await store.count('keys')).toBe(2);
   });
 
   test('ignores the key on reads and when there is none', async () => {
@@ -92,7 +96,7 @@ describe('idempotency middleware', () => {
     await request(app).post('/answer/201').send({});
 
     expect(runs).toBe(3);
-    expect(store.count('keys')).toBe(0);
+    expect(await store.count('keys')).toBe(0);
   });
 
   test('keeps at most maxRecords: storing one more drops the oldest', async () => {
@@ -101,7 +105,7 @@ describe('idempotency middleware', () => {
     expect(Object.keys(store.data.keys)).toEqual(['k2', 'k3', 'k4'].map((k) => JSON.stringify(['anyone', k])));
     const k1 = await post('/answer/201', 'k1');
     expect(k1.text).toBe('run 5'); // forgotten, so performed again
-    expect(store.count('keys')).toBe(3);
+    expect(await store.count('keys')).toBe(3);
   });
 
   test('a re-stored key moves to the newest end, so eviction stays oldest first', async () => {

@@ -26,8 +26,8 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.text).toBe(first.text);
     expect(retry.headers['content-type']).toBe(first.headers['content-type']);
-    expect(distributions()).toBe(1);
-    expect(keys()).toBe(1);
+    expect(await distributions()).toBe(1);
+    expect(await keys()).toBe(1);
   });
 
   test('the same body with other key order and whitespace is the same request', async () => {
@@ -41,7 +41,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
     expect(reordered.status).toBe(201);
     expect(reordered.headers['idempotent-replayed']).toBe('true');
-    expect(distributions()).toBe(1);
+    expect(await distributions()).toBe(1);
   });
 
   test.each([
@@ -49,14 +49,14 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
     ['another path', '/v1/contacts', [{ name: 'Ada', email: 'ada@example.com' }]],
   ])('the same key with %s: 409 idempotency_mismatch, nothing performed', async (_case, path, body) => {
     await client.post(POST, referenceExample(), { idempotencyKey: 'k-1' });
-    const contactsBefore = sb.store.count('novaContacts');
+    const contactsBefore = await sb.store.count('novaContacts');
 
     const res = await client.post(path, body, { idempotencyKey: 'k-1' });
 
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'idempotency_mismatch', message: "Idempotency-Key 'k-1' was already used with a different request", param: 'Idempotency-Key' } });
-    expect(distributions()).toBe(1);
-    expect(sb.store.count('novaContacts')).toBe(contactsBefore);
+    expect(await distributions()).toBe(1);
+    expect(await sb.store.count('novaContacts')).toBe(contactsBefore);
   });
 
   test('error answers are stored too: a 400 for the body and a 404 for an unknown entity replay as they were', async () => {
@@ -75,7 +75,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
     expect([badAgain.headers['idempotent-replayed'], missingAgain.headers['idempotent-replayed']]).toEqual(['true', 'true']);
     expect(fixedUnderOldKey.status).toBe(409);
     expect(fixedUnderOldKey.body.error.code).toBe('idempotency_mismatch');
-    expect(distributions()).toBe(0);
+    expect(await distributions()).toBe(0);
   });
 
   test('a key is kept 24 hours (sandbox clock), then usable afresh', async () => {
@@ -94,8 +94,8 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
     expect(fresh.headers['idempotent-replayed']).toBeUndefined();
     expect(fresh.body.data[0].id).not.toBe(first.body.data[0].id);
     expect(replayOfFresh.text).toBe(fresh.text);
-    expect(distributions()).toBe(2);
-    expect(keys()).toBe(1); // the expired record was replaced, not kept beside the new one
+    expect(await distributions()).toBe(2);
+    expect(await keys()).toBe(1); // the expired record was replaced, not kept beside the new one
   });
 
   test('expired keys are purged whenever a key is stored', async () => {
@@ -118,8 +118,8 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
     expect([bySandboxClient.status, byMultiInOrg1.status, byMultiInOrg2.status]).toEqual([201, 201, 201]);
     expect(byMultiInOrg1.headers['idempotent-replayed']).toBeUndefined();
-    expect(distributions()).toBe(2);
-    expect(keys()).toBe(3);
+    expect(await distributions()).toBe(2);
+    expect(await keys()).toBe(3);
   });
 
   test('ignored on reads', async () => {
@@ -128,7 +128,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
     expect([res.status, again.status]).toEqual([200, 200]);
     expect(again.headers['idempotent-replayed']).toBeUndefined();
-    expect(keys()).toBe(0);
+    expect(await keys()).toBe(0);
   });
 
   test('requests refused before the key is read store nothing', async () => {
@@ -162,7 +162,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: 'Idempotency-Key must be 1 to 255 characters', param: 'Idempotency-Key' } });
-    expect(distributions()).toBe(0);
+    expect(await distributions()).toBe(0);
   });
 
   test('a key sent twice: 400 parameter_invalid, nothing performed, nothing stored (node would join them into a third key)', async () => {
@@ -170,8 +170,8 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'parameter_invalid', message: 'Idempotency-Key must be sent once', param: 'Idempotency-Key' } });
-    expect(distributions()).toBe(0);
-    expect(keys()).toBe(0);
+    expect(await distributions()).toBe(0);
+    expect(await keys()).toBe(0);
   });
 
   test('twenty same-key requests at once create exactly one distribution; every 201 is the same body, the others 409 conflict', async () => {
@@ -180,7 +180,7 @@ describe('Idempotency-Key on Nova’s mutating routes', () => {
 
     const created = responses.filter((r) => r.status === 201);
     const conflicts = responses.filter((r) => r.status !== 201);
-    expect(distributions()).toBe(1);
+    expect(await distributions()).toBe(1);
     expect(created.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1);
     expect(new Set(created.map((r) => r.text)).size).toBe(1);
     for (const res of conflicts) expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 409, code: 'conflict' });
@@ -220,7 +220,7 @@ describe('Idempotency-Key while the first request is still running, and after a 
     expect(done.status).toBe(201);
     expect(after.headers['idempotent-replayed']).toBe('true');
     expect(after.text).toBe(done.text);
-    expect(harness.store.count('novaDistributions')).toBe(1);
+    expect(await harness.store.count('novaDistributions')).toBe(1);
   });
 
   test('a client that gives up mid-request and retries gets 409 conflict, then the one stored answer: never a second run', async () => {
@@ -244,7 +244,7 @@ describe('Idempotency-Key while the first request is still running, and after a 
       await turnsUntil(() => retry.res !== undefined || persistence.waiting > 1); // answered, or a second run is writing
       persistence.release();
       await retrying;
-      await turnsUntil(() => harness.store.count('novaIdempotencyKeys') === 1); // the first run's answer, stored though nobody read it
+      await turnsUntil(() => harness.store.countNow('novaIdempotencyKeys') === 1); // the first run's answer, stored though nobody read it
       const after = await caller.post(POST, referenceExample(), { idempotencyKey: 'gone' });
 
       expect(await firstOutcome).toBe('aborted');
@@ -253,7 +253,7 @@ describe('Idempotency-Key while the first request is still running, and after a 
       expect(retry.res?.body).toEqual({ error: { code: 'conflict', message: "a request with Idempotency-Key 'gone' is still being processed; retry shortly", param: 'Idempotency-Key' } });
       expect(after.status).toBe(201);
       expect(after.headers['idempotent-replayed']).toBe('true');
-      expect(harness.store.count('novaDistributions')).toBe(1);
+      expect(await harness.store.count('novaDistributions')).toBe(1);
     } finally {
       server.close();
     }
@@ -263,7 +263,7 @@ describe('Idempotency-Key while the first request is still running, and after a 
     persistence.failNext = 1; // the distribution's write fails: the handler answers 500
 
     const failed = await caller.post(POST, referenceExample(), { idempotencyKey: 'flaky' });
-    const countAfterFailure = harness.store.count('novaDistributions');
+    const countAfterFailure = await harness.store.count('novaDistributions');
     const retried = await caller.post(POST, referenceExample(), { idempotencyKey: 'flaky' });
     const replayed = await caller.post(POST, referenceExample(), { idempotencyKey: 'flaky' });
 
@@ -271,7 +271,7 @@ describe('Idempotency-Key while the first request is still running, and after a 
     expect(failed.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
     expect(retried.status).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
-    expect(harness.store.count('novaDistributions')).toBe(countAfterFailure + 1);
+    expect(await harness.store.count('novaDistributions')).toBe(countAfterFailure + 1);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.text).toBe(retried.text);
   });

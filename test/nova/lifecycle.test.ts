@@ -5,7 +5,7 @@ import type { AppContext } from '../../src/core/api-module.js';
 import { ApiFailure } from '../../src/core/errors.js';
 import { IdFactory } from '../../src/core/ids.js';
 import { createRandom } from '../../src/core/random.js';
-import type { Store } from '../../src/core/store/store.js';
+import type { RecordStore } from '../../src/core/store/record-store.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { distributionItem, ENTITY_1, NovaClient } from './helpers.js';
@@ -16,7 +16,7 @@ let client: NovaClient;
 beforeAll(async () => {
   sb = await testSandbox();
   const random = createRandom(1);
-  ctx = { store: sb.store as unknown as Store<NovaData>, clock: sb.clock, ids: new IdFactory(random), random };
+  ctx = { store: sb.store as unknown as RecordStore<NovaData>, clock: sb.clock, ids: new IdFactory(random), random };
 });
 beforeEach(async () => {
   await sb.reset();

@@ -33,8 +33,8 @@ describe('POST /oauth/token issues bearer tokens (RFC 6749 §4.4)', () => {
     expect(res.headers.pragma).toBe('no-cache');
     expect((await vehiclesWith(res.body.access_token)).status).toBe(200);
     // Only a hash is kept: the stored state holds no usable token.
-    expect(sb.store.get('novaTokens', res.body.access_token)).toBeUndefined();
-    expect(sb.store.get('novaTokens', hashToken(res.body.access_token))).toEqual({ clientId: 'sandbox_client', organization: null, expiresAtMs: Date.parse('2024-04-20T13:00:00Z') });
+    expect(await sb.store.get('novaTokens', res.body.access_token)).toBeUndefined();
+    expect(await sb.store.get('novaTokens', hashToken(res.body.access_token))).toEqual({ clientId: 'sandbox_client', organization: null, expiresAtMs: Date.parse('2024-04-20T13:00:00Z') });
   });
 
   test('Basic credentials are form-decoded before use (RFC 6749 §2.3.1)', async () => {
@@ -66,12 +66,12 @@ describe('POST /oauth/token issues bearer tokens (RFC 6749 §4.4)', () => {
 describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
   const issued = () => sb.store.count('novaTokens');
 
+  // RFC 6749 §5.2: the Basic challenge answers a client that tried Basic. A client that sent its
+  // credentials in the form gets none: openid-client v6 reads a Basic challenge as the server
+  // demanding Basic, and throws a challenge error instead of the invalid_client it should see.
   test.each([
     ['a wrong secret over Basic', GRANT, basicAuth(SANDBOX_CLIENT.id, 'nope'), 'client authentication failed'],
-    ['a wrong secret in the body', { ...GRANT, client_id: SANDBOX_CLIENT.id, client_secret: 'nope' }, undefined, 'client authentication failed'],
-    ['an unknown client', { ...GRANT, client_id: 'nobody', client_secret: 'x' }, undefined, 'client authentication failed'],
-    ['no client authentication', GRANT, undefined, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
-    ['a client_id without its secret', { ...GRANT, client_id: SANDBOX_CLIENT.id }, undefined, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
+    ['an unknown client over Basic', GRANT, basicAuth('nobody', 'x'), 'client authentication failed'],
     ['a Basic header that is not id:secret', GRANT, `Basic ${Buffer.from('no-colon').toString('base64')}`, 'malformed Basic credentials: expected base64(client_id:client_secret)'],
     ['a Basic header that is not base64', GRANT, 'Basic sandbox_client:sandbox_secret', 'malformed Basic credentials: expected base64(client_id:client_secret)'],
     ['a Basic header with an empty client id', GRANT, `Basic ${Buffer.from(':sandbox_secret').toString('base64')}`, 'malformed Basic credentials: expected base64(client_id:client_secret)'],
@@ -82,7 +82,22 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
     expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
     expect(res.headers['www-authenticate']).toBe('Basic realm="nova"');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
+  });
+
+  test.each([
+    ['a wrong secret in the body', { ...GRANT, client_id: SANDBOX_CLIENT.id, client_secret: 'nope' }, 'client authentication failed'],
+    ['an unknown client in the body', { ...GRANT, client_id: 'nobody', client_secret: 'x' }, 'client authentication failed'],
+    ['no client authentication', GRANT, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
+    ['a client_id without its secret', { ...GRANT, client_id: SANDBOX_CLIENT.id }, 'client authentication is required: HTTP Basic, or client_id and client_secret in the body'],
+  ])('%s: 401 invalid_client without a Basic challenge', async (_case, form, description) => {
+    const res = await tokenRequest(sb, form);
+
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'invalid_client', error_description: description });
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(await issued()).toBe(0);
   });
 
   test('credentials in the header and the body that disagree: 400 invalid_request', async () => {
@@ -90,15 +105,21 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'client credentials were given both in the Authorization header and in the body, with different values' });
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
-  test('any grant but client_credentials: 400 unsupported_grant_type', async () => {
-    const res = await tokenRequest(sb, { ...BODY_CREDENTIALS, grant_type: 'password' });
+  test.each([
+    ['password', { ...BODY_CREDENTIALS, grant_type: 'password' }],
+    ['authorization_code', { ...BODY_CREDENTIALS, grant_type: 'authorization_code' }],
+    // The spec's enum is checked with the form, before the client is authenticated.
+    ['password, with a wrong secret', { ...BODY_CREDENTIALS, client_secret: 'wrong', grant_type: 'password' }],
+  ])('grant_type %s: 400 unsupported_grant_type, not invalid_request', async (_case, form) => {
+    const res = await tokenRequest(sb, form);
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'unsupported_grant_type', error_description: "grant_type 'password' is not supported: use client_credentials" });
-    expect(issued()).toBe(0);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.body).toEqual({ error: 'unsupported_grant_type', error_description: 'grant_type must be one of: client_credentials' });
+    expect(await issued()).toBe(0);
   });
 
   test.each([
@@ -110,7 +131,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
-    expect(issued()).toBe(0);
+    expect(await issued()).toBe(0);
   });
 
   test.each([
@@ -163,7 +184,7 @@ describe('organization binding (form parameter `organization`, sandbox addition)
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: "organization 'org_Zq8LmN4vT2sRkW7c' is not granted to this client" });
-    expect(sb.store.count('novaTokens')).toBe(0);
+    expect(await sb.store.count('novaTokens')).toBe(0);
   });
 
   test('a malformed organization: 400 invalid_request naming the rule, no token', async () => {
@@ -171,7 +192,7 @@ describe('organization binding (form parameter `organization`, sandbox addition)
 
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'organization must match pattern "^org_[A-Za-z0-9]+$"' });
-    expect(sb.store.count('novaTokens')).toBe(0);
+    expect(await sb.store.count('novaTokens')).toBe(0);
   });
 });
 
@@ -181,8 +202,8 @@ describe('the token store is bounded', () => {
     const rest: string[] = [];
     for (let i = 0; i < MAX_TOKENS_PER_CLIENT; i++) rest.push(await tokenFor(sb));
 
-    expect(sb.store.count('novaTokens')).toBe(MAX_TOKENS_PER_CLIENT);
-    expect(sb.store.get('novaClientTokens', 'sandbox_client')?.tokens).toHaveLength(MAX_TOKENS_PER_CLIENT);
+    expect(await sb.store.count('novaTokens')).toBe(MAX_TOKENS_PER_CLIENT);
+    expect((await sb.store.get('novaClientTokens', 'sandbox_client'))?.tokens).toHaveLength(MAX_TOKENS_PER_CLIENT);
     const refused = await vehiclesWith(first);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('invalid_token');
@@ -197,7 +218,7 @@ describe('the token store is bounded', () => {
 
     const fresh = await tokenFor(sb);
 
-    expect(sb.store.get('novaClientTokens', 'sandbox_client')?.tokens).toEqual([{ hash: hashToken(fresh), expiresAtMs: Date.parse('2024-04-20T14:00:00Z') }]);
-    expect(sb.store.count('novaTokens')).toBe(2); // the fresh one and multi_org_client's
+    expect((await sb.store.get('novaClientTokens', 'sandbox_client'))?.tokens).toEqual([{ hash: hashToken(fresh), expiresAtMs: Date.parse('2024-04-20T14:00:00Z') }]);
+    expect(await sb.store.count('novaTokens')).toBe(2); // the fresh one and multi_org_client's
   });
 });

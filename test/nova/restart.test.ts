@@ -27,6 +27,6 @@ test('with --data, tokens and idempotency keys survive a restart: the retry repl
   expect(retry.status).toBe(201);
   expect(retry.headers['idempotent-replayed']).toBe('true');
   expect(retry.text).toBe(first.text);
-  expect(after.store.count('novaDistributions')).toBe(1);
+  expect(await after.store.count('novaDistributions')).toBe(1);
   await after.stop();
 });

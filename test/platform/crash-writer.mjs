@@ -2,15 +2,15 @@
 // FilePersistence with a tiny compaction threshold (so kills land mid-compaction too), printing
 // each acknowledged change: `+id` for a put, `-id` for a delete. Stops by itself after MAX.
 import { FilePersistence } from '../../dist/core/store/file-persistence.js';
-import { Store } from '../../dist/core/store/store.js';
+import { EmbeddedStore } from '../../dist/core/store/embedded-store.js';
 
 const [file, round] = process.argv.slice(2);
 const MAX = 20000;
-const store = await Store.open({
+const store = await EmbeddedStore.open({
   fixtures: () => ({ things: {} }),
   persistence: new FilePersistence(file, { compactAfterBytes: 4096 }),
 });
-process.stdout.write(`ready ${store.count('things')}\n`);
+process.stdout.write(`ready ${store.countNow('things')}\n`);
 let committed = 0;
 async function worker(w) {
   for (let i = 0; committed < MAX; i++) {

@@ -17,12 +17,12 @@ describe('library use', () => {
 
     const created = await httpJson('POST', `${url}${PATH}`, { body: item(), headers: { Authorization: SANDBOX_AUTH } });
     expect(created.status).toBe(200);
-    expect(sandbox.store.count('norcapDistributions')).toBe(1);
+    expect(await sandbox.store.count('norcapDistributions')).toBe(1);
     sandbox.clock.advance(60);
     expect(sandbox.clock.now().toISOString()).toBe('2024-04-20T12:01:00.000Z');
 
     await sandbox.reset();
-    expect(sandbox.store.count('norcapDistributions')).toBe(0);
+    expect(await sandbox.store.count('norcapDistributions')).toBe(0);
     expect(sandbox.clock.now().toISOString()).toBe('2024-04-20T12:00:00.000Z');
 
     await sandbox.stop();

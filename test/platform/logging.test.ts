@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
-import { createLogger, requestLogging } from '../../src/core/logging.js';
+import { createLogger, requestLog } from '../../src/core/logging.js';
+import { resolveRequest } from '../../src/core/pipeline/resolve-request.js';
 import { item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
 import { testSandbox } from '../support/harness.js';
 
@@ -58,9 +59,9 @@ describe('request logging', () => {
   test('a server error logs at error; what was thrown comes with its stack, the client never sees it', async () => {
     const { logger, lines, lineCount } = capturedLogger();
     const app = express();
-    app.use(requestLogging(logger, () => ({ api: 'norcap', operation: 'listDistributions' })));
+    app.use(resolveRequest([requestLog(logger)]));
     app.get('/thrown', function answerInternalError(_req, res) {
-      res.locals.internalError = new Error('disk full');
+      res.locals.request.internalError = new Error('disk full');
       res.status(500).json({ statusCode: '1500', statusDesc: 'Internal server error' });
     });
     app.get('/unavailable', function answerUnavailable(_req, res) {
@@ -83,7 +84,7 @@ describe('request logging', () => {
     let arrived!: () => void;
     const handlerReached = new Promise<void>((resolve) => (arrived = resolve));
     const app = express();
-    app.use(requestLogging(logger, () => ({ api: null, operation: null })));
+    app.use(resolveRequest([requestLog(logger)]));
     app.get('/slow', function neverAnswerUntilClosed(req, res) {
       arrived();
       req.once('close', () => res.end()); // too late: the socket is gone

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FilePersistence } from '../../src/core/store/file-persistence.js';
-import { Store } from '../../src/core/store/store.js';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import { ensureBuilt } from './child-server.js';
 
 // Child processes on a shared 2-core machine: a guard against a hang, not a wait.
@@ -51,7 +51,7 @@ test('kill -9 at any moment, compactions included, loses no acknowledged put or 
 
   const snapshot = JSON.parse(await readFile(file, 'utf8')) as { seq: number };
   expect(snapshot.seq).toBeGreaterThan(1000); // compactions ran along the way, not just at the start
-  const store = await Store.open<{ things: Record<string, { id: string }> }>({ fixtures: () => ({ things: {} }), persistence: new FilePersistence(file) });
+  const store = await EmbeddedStore.open<{ things: Record<string, { id: string }> }>({ fixtures: () => ({ things: {} }), persistence: new FilePersistence(file) });
   const stored = new Set(Object.keys(store.data.things));
   await store.close();
   expect([...present].filter((id) => !stored.has(id))).toEqual([]); // every acknowledged put

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { FilePersistence } from '../../src/core/store/file-persistence.js';
-import { Store } from '../../src/core/store/store.js';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import { formatEntry } from '../../src/core/store/journal-file.js';
 import { serializeSnapshot, SNAPSHOT_FORMAT } from '../../src/core/store/snapshot-file.js';
 import type { Collections } from '../../src/core/store/types.js';
@@ -26,9 +26,9 @@ afterEach(async () => {
 const fixtures = (): Things => ({ things: { seed: { id: 'seed', n: 0 } } });
 
 /** A store on `file`; `settled` waits until no write or compaction is under way. */
-async function openThings(file: string, compactAfterBytes?: number): Promise<Store<Things> & { settled(): Promise<void> }> {
+async function openThings(file: string, compactAfterBytes?: number): Promise<EmbeddedStore<Things> & { settled(): Promise<void> }> {
   const persistence = new FilePersistence<Things>(file, { compactAfterBytes });
-  const store = await Store.open<Things>({ fixtures, persistence });
+  const store = await EmbeddedStore.open<Things>({ fixtures, persistence });
   return Object.assign(store, { settled: () => persistence.settled() });
 }
 
@@ -75,7 +75,7 @@ describe('--data: the state lives in a file and a restart resumes it', () => {
     const again = await request(second.app).post(PATH).set('Authorization', SANDBOX_AUTH).send(item());
     expect(again.status).toBe(200);
     expect(again.body.distributions[0].id).not.toBe(id);
-    expect(second.store.count('norcapDistributions')).toBe(2);
+    expect(await second.store.count('norcapDistributions')).toBe(2);
     await second.stop();
   });
 
@@ -101,7 +101,7 @@ describe('--data: the state lives in a file and a restart resumes it', () => {
     await first.stop();
 
     const second = await testSandbox({ data: image });
-    expect(second.store.count('norcapDistributions')).toBe(0);
+    expect(await second.store.count('norcapDistributions')).toBe(0);
     await second.stop();
   });
 
@@ -139,9 +139,9 @@ describe('journal', () => {
     const lines = (await readFile(`${image}.journal`, 'utf8')).trim().split('\n');
     expect(lines.length).toBe(51);
     const reopened = await openThings(image);
-    expect(reopened.count('things')).toBe(50); // seed + 50 − t3
-    expect(reopened.get('things', 't3')).toBeUndefined();
-    expect(reopened.get('things', 't49')).toEqual({ id: 't49', n: 49 });
+    expect(await reopened.count('things')).toBe(50); // seed + 50 − t3
+    expect(await reopened.get('things', 't3')).toBeUndefined();
+    expect(await reopened.get('things', 't49')).toEqual({ id: 't49', n: 49 });
     await reopened.close();
   });
 
@@ -150,15 +150,15 @@ describe('journal', () => {
     await appendFile(`${image}.journal`, '{"seq":99,"ops":[{"op":"put","collection":"things","id":"b","val');
 
     const reopened = await openThings(image);
-    expect(reopened.get('things', 'a')).toEqual({ id: 'a', n: 1 });
-    expect(reopened.get('things', 'b')).toBeUndefined();
+    expect(await reopened.get('things', 'a')).toEqual({ id: 'a', n: 1 });
+    expect(await reopened.get('things', 'b')).toBeUndefined();
     await reopened.commit((tx) => tx.put('things', 'c', { id: 'c', n: 3 }));
     const second = await crashImage(image, reopened);
     await reopened.close();
 
     expect((await readFile(`${second}.journal`, 'utf8')).endsWith('\n')).toBe(true);
     const again = await openThings(second);
-    expect(again.all('things').map((t) => t.id)).toEqual(['seed', 'a', 'c']);
+    expect((await again.scan('things')).map((t) => t.id)).toEqual(['seed', 'a', 'c']);
     await again.close();
   });
 
@@ -188,9 +188,9 @@ describe('journal', () => {
     const journalLines = (await readFile(`${image}.journal`, 'utf8')).split('\n').length - 1;
     expect(journalLines).toBeLessThan(201);
     const reopened = await openThings(image);
-    expect(reopened.count('things')).toBe(200); // seed + 200 − r0-0
-    expect(reopened.get('things', 'r0-0')).toBeUndefined();
-    expect(reopened.get('things', 'r9-19')).toEqual({ id: 'r9-19', n: 919 });
+    expect(await reopened.count('things')).toBe(200); // seed + 200 − r0-0
+    expect(await reopened.get('things', 'r0-0')).toBeUndefined();
+    expect(await reopened.get('things', 'r9-19')).toEqual({ id: 'r9-19', n: 919 });
     await reopened.close();
   });
 
@@ -225,8 +225,8 @@ describe('journal', () => {
     await writeFile(`${image}.journal`, journalBeforeReset);
 
     const reopened = await openThings(image);
-    expect(reopened.get('things', 'old')).toBeUndefined();
-    expect(reopened.all('things').map((t) => t.id)).toEqual(['seed']);
+    expect(await reopened.get('things', 'old')).toBeUndefined();
+    expect((await reopened.scan('things')).map((t) => t.id)).toEqual(['seed']);
     await reopened.close();
   });
 

@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { norcapApi } from '../../src/apis/norcap/index.js';
 import { strictResponses } from '../../src/core/contract/strict.js';
+import { resolveRequest } from '../../src/core/pipeline/resolve-request.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { create, get, item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
 import { ENTITY_1, tokenFor } from '../nova/helpers.js';
@@ -33,7 +34,7 @@ describe('--strict: responses are checked against the spec before they leave', (
   test('a Nova body that drifts becomes a 500 in Nova\'s envelope naming the violation', async () => {
     const sb = await testSandbox({ strict: true });
     const token = await tokenFor(sb);
-    const record = sb.store.get('novaEntities', ENTITY_1) as { object: Record<string, unknown> };
+    const record = await sb.store.get('novaEntities', ENTITY_1) as { object: Record<string, unknown> };
     // Deliberately off the schema (a numeric name), so the cast.
     await sb.store.commit((tx) => tx.put('novaEntities', ENTITY_1, { ...record, object: { ...record.object, name: 42 } } as never));
 
@@ -76,6 +77,7 @@ describe('--strict: responses are checked against the spec before they leave', (
 
   test('an undocumented status from a handler is a violation too; undocumented routes are left alone', async () => {
     const app = express();
+    app.use(resolveRequest([])); // strict mode reads the operation the door resolved
     app.use(strictResponses(norcapApi));
     app.post(PATH, (_req, res) => {
       res.status(201).json({ statusCode: '101', statusDesc: 'Ok', distributions: [] });

@@ -126,7 +126,7 @@ describe('AutoAdvancer', () => {
   test('a NorCap distribution on a running clock becomes processing once 60 s of real time have passed', async () => {
     const sb = await testSandbox({ frozenAt: undefined }); // the wall clock; its own advancer is driven below
     const id = await createOne(sb, ROUTING);
-    const record = sb.store.get('norcapDistributions', id) as DistributionRecord;
+    const record = await sb.store.get('norcapDistributions', id) as DistributionRecord;
     // As if 61 s of wall time had passed: back-date the record instead of waiting.
     const past = new Date(sb.clock.nowMs() - 61_000).toISOString().replace('T', ' ').slice(0, 19);
     await sb.store.commit((tx) => tx.put('norcapDistributions', id, { owner: record.owner, distribution: { ...record.distribution, createdAt: past, updatedAt: past } }));

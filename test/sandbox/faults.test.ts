@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { FaultRegistry, MAX_FAULTS } from '../../src/sandbox/faults.js';
 import { injectFaults } from '../../src/sandbox/fault-injection.js';
+import { resolveRequest } from '../../src/core/pipeline/resolve-request.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
@@ -27,11 +28,11 @@ describe('POST /_sandbox/faults: injected failures in the API’s own envelope',
     const faulted = await create(sb, item());
     expect(faulted.status).toBe(503);
     expect(faulted.body).toEqual({ statusCode: '1503', statusDesc: 'Service unavailable' });
-    expect(sb.store.count('norcapDistributions')).toBe(0);
+    expect(await sb.store.count('norcapDistributions')).toBe(0);
 
     const next = await create(sb, item());
     expect(next.status).toBe(200);
-    expect(sb.store.count('norcapDistributions')).toBe(1);
+    expect(await sb.store.count('norcapDistributions')).toBe(1);
     expect((await control(sb, 'get', '/_sandbox/faults')).body).toEqual({ faults: [] });
   });
 
@@ -205,6 +206,7 @@ describe('injectFaults: the delay comes before the request proceeds', () => {
       });
     let handled = false;
     const app = express()
+      .use(resolveRequest([]))
       .use(injectFaults(faults, sleep))
       .get(PATH, (_req, res) => {
         handled = true;

@@ -54,18 +54,18 @@ describe('POST /_sandbox/norcap/distributions/{id}/status', () => {
     const refused = await move(id, 'pending');
     expect(refused.status).toBe(409);
     expect(refused.body).toEqual({ type: 'about:blank', title: 'Conflict', status: 409, detail: "cannot move distribution from 'completed' to 'pending' ('completed' is final)" });
-    expect(sb.store.get('norcapDistributions', id)?.distribution.status).toBe('completed');
+    expect((await sb.store.get('norcapDistributions', id))?.distribution.status).toBe('completed');
   });
 
   test('an impossible move is a 409 naming where it could go, and changes nothing', async () => {
     const id = await createOne();
-    const before = structuredClone(sb.store.get('norcapDistributions', id));
+    const before = structuredClone(await sb.store.get('norcapDistributions', id));
 
     const res = await move(id, 'completed');
 
     expect(res.status).toBe(409);
     expect(res.body.detail).toBe("cannot move distribution from 'pending' to 'completed' (from 'pending' it can go to: processing, in_review, on_hold, rejected, terminated)");
-    expect(sb.store.get('norcapDistributions', id)).toEqual(before);
+    expect(await sb.store.get('norcapDistributions', id)).toEqual(before);
   });
 
   test('an unknown id is a 404 problem; an unknown status a 400 problem', async () => {
@@ -80,7 +80,7 @@ describe('POST /_sandbox/norcap/distributions/{id}/status', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.detail).toBe('status must be one of: pending, processing, on_hold, approved, rejected, scheduled, in_review, completed, terminated, failed, reopened');
     expect(mistyped.status).toBe(400);
-    expect(sb.store.get('norcapDistributions', id)?.distribution.status).toBe('pending');
+    expect((await sb.store.get('norcapDistributions', id))?.distribution.status).toBe('pending');
   });
 
   test('the transition table is the one openapi/norcap.yaml documents', () => {

@@ -55,18 +55,18 @@ describeNova('the control plane on Nova', () => {
     const faulted = await createDistribution('retry-me-1');
     expect(faulted.status).toBe(500);
     expect(faulted.body.error).toMatchObject({ code: 'internal_error', message: expect.any(String) });
-    expect(sb.store.count('novaDistributions')).toBe(0);
+    expect(await sb.store.count('novaDistributions')).toBe(0);
 
     const retried = await createDistribution('retry-me-1');
     expect(retried.status).toBe(201);
     expect(retried.headers['idempotent-replayed']).not.toBe('true');
-    expect(sb.store.count('novaDistributions')).toBe(1);
+    expect(await sb.store.count('novaDistributions')).toBe(1);
 
     const replayed = await createDistribution('retry-me-1');
     expect(replayed.status).toBe(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body).toEqual(retried.body);
-    expect(sb.store.count('novaDistributions')).toBe(1);
+    expect(await sb.store.count('novaDistributions')).toBe(1);
   });
 
   test('POST /_sandbox/clock/advance expires tokens: still accepted after 3599 s, refused after 3601 s', async () => {
@@ -87,7 +87,7 @@ describeNova('the control plane on Nova', () => {
     // A create with the expired token is refused too, and creates nothing.
     const create = await createDistribution('after-expiry');
     expect(create.status).toBe(401);
-    expect(sb.store.count('novaDistributions')).toBe(0);
+    expect(await sb.store.count('novaDistributions')).toBe(0);
   });
 
   test('POST /_sandbox/clock/advance expires idempotency keys: replayed until 24 h, performed afresh after', async () => {
@@ -100,7 +100,7 @@ describeNova('the control plane on Nova', () => {
     expect(replayed.status).toBe(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body).toEqual(first.body);
-    expect(sb.store.count('novaDistributions')).toBe(1);
+    expect(await sb.store.count('novaDistributions')).toBe(1);
 
     await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 1 });
     const fresh = await createDistribution('daily-key');
@@ -108,7 +108,7 @@ describeNova('the control plane on Nova', () => {
     expect(fresh.headers['idempotent-replayed']).toBeUndefined();
     expect(fresh.body.data[0].id).not.toBe(first.body.data[0].id);
     expect(fresh.body.data[0].created_at).toBe('2024-04-21T12:00:00Z'); // stamped by the advanced clock
-    expect(sb.store.count('novaDistributions')).toBe(2);
+    expect(await sb.store.count('novaDistributions')).toBe(2);
   });
 
   test('even an injected 4xx, which Nova would store and replay, never reaches the idempotency store', async () => {
@@ -119,7 +119,7 @@ describeNova('the control plane on Nova', () => {
 
     expect(faulted.status).toBe(400);
     expect(retried.status).toBe(201);
-    expect(sb.store.count('novaDistributions')).toBe(1);
+    expect(await sb.store.count('novaDistributions')).toBe(1);
   });
 
   test('an injected 429 answers the Nova envelope with Retry-After', async () => {
@@ -151,7 +151,7 @@ describeNova('the control plane on Nova', () => {
     expect(unknownStatus.status).toBe(400);
     const missing = await control(sb, 'post', '/_sandbox/nova/distributions/dst_nope/status', { status: 'published' });
     expect(missing.status).toBe(404);
-    expect(sb.store.get('novaDistributions', id)?.object.status).toBe('published');
+    expect((await sb.store.get('novaDistributions', id))?.object.status).toBe('published');
   });
 
   test('auto-advance walks Nova distributions too', async () => {
@@ -163,7 +163,7 @@ describeNova('the control plane on Nova', () => {
 
     await control(auto, 'post', '/_sandbox/clock/advance', { seconds: 60 });
 
-    expect(auto.store.get('novaDistributions', id)?.object.status).toBe('published');
+    expect((await auto.store.get('novaDistributions', id))?.object.status).toBe('published');
   });
 
   test('coverage and the journal cover Nova operations', async () => {

@@ -12,15 +12,15 @@ describe('POST /_sandbox/reset', () => {
     await control(sb, 'post', `/_sandbox/norcap/distributions/${id}/status`, { status: 'processing' });
     await control(sb, 'post', '/_sandbox/faults', { method: 'GET', path: PATH, status: 503 });
     await control(sb, 'post', '/_sandbox/clock/advance', { seconds: 3600 });
-    expect(sb.store.count('norcapDistributions')).toBe(1);
+    expect(await sb.store.count('norcapDistributions')).toBe(1);
     expect((await journal(sb)).length).toBe(1);
 
     const res = await control(sb, 'post', '/_sandbox/reset');
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ reset: true, clock: { now: T0.toISOString(), offset_seconds: 0, frozen: true } });
-    expect(sb.store.count('norcapDistributions')).toBe(0);
-    expect(sb.store.get('norcapAccounts', 'A1234567890')).toMatchObject({ owner: 'sandbox', linked: true }); // fixtures are back
+    expect(await sb.store.count('norcapDistributions')).toBe(0);
+    expect(await sb.store.get('norcapAccounts', 'A1234567890')).toMatchObject({ owner: 'sandbox', linked: true }); // fixtures are back
     expect((await control(sb, 'get', '/_sandbox/faults')).body).toEqual({ faults: [] });
     expect(await journal(sb)).toEqual([]);
     const coverage = await control(sb, 'get', '/_sandbox/coverage');
@@ -44,7 +44,7 @@ describe('POST /_sandbox/reset', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'request body is not valid JSON' });
-    expect(sb.store.count('norcapDistributions')).toBe(1);
+    expect(await sb.store.count('norcapDistributions')).toBe(1);
   });
 
   test('sandbox.reset() in the library does the same', async () => {
@@ -55,7 +55,7 @@ describe('POST /_sandbox/reset', () => {
 
     await sb.reset();
 
-    expect(sb.store.count('norcapDistributions')).toBe(0);
+    expect(await sb.store.count('norcapDistributions')).toBe(0);
     expect(sb.faults.list()).toEqual([]);
     expect(sb.journal.list().total).toBe(0);
     expect(sb.coverage.report().summary.operations_exercised).toBe(0);

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
-import type { Store } from '../../core/store/store.js';
+import type { RecordStore } from '../../core/store/record-store.js';
 import { toSqlDateTimeUtc } from '../../core/time-format.js';
 import { credentialOf } from './auth.js';
 import { checkBankData } from './bank-rules.js';
@@ -18,7 +18,8 @@ export function createDistributions(ctx: AppContext<NorcapData>): RequestHandler
   return async function createNorcapDistributions(req, res) {
     const owner = credentialOf(res.locals).clientId;
     const { newDistributions } = req.body as CreateDistributionsRequest;
-    newDistributions.forEach((item, index) => checkItem(ctx.store, owner, item, `newDistributions[${index}]`));
+    // In item order, so the first failing item is the one named (as before, one at a time).
+    for (const [index, item] of newDistributions.entries()) await checkItem(ctx.store, owner, item, `newDistributions[${index}]`);
 
     const submissionId = ctx.ids.uuid();
     const timestamp = toSqlDateTimeUtc(ctx.clock.now());
@@ -48,7 +49,7 @@ function rule(status: 400 | 422, message: string, field: string): never {
 }
 
 /** Throws the first rule the item breaks, naming the item (and field) in `field`. */
-function checkItem(store: Store<NorcapData>, owner: string, item: NewDistribution, at: string): void {
+async function checkItem(store: RecordStore<NorcapData>, owner: string, item: NewDistribution, at: string): Promise<void> {
   const accountId = item.accountId ?? null;
   const bankId = item.bankId ?? null;
   const bankAccountId = item.bankAccountId ?? null;
@@ -58,7 +59,7 @@ function checkItem(store: Store<NorcapData>, owner: string, item: NewDistributio
   if (accountId !== null && hasBankInfo) rule(400, MESSAGES.onlyOneOfAccountOrBank(), at);
 
   if (accountId !== null) {
-    const account = store.get('norcapAccounts', accountId);
+    const account = await store.get('norcapAccounts', accountId);
     if (!account || account.owner !== owner) rule(400, MESSAGES.invalidAccountId(accountId), `${at}.accountId`);
     if (!account.linked) rule(400, MESSAGES.accountNotLinked(accountId), `${at}.accountId`);
   } else {
@@ -66,7 +67,7 @@ function checkItem(store: Store<NorcapData>, owner: string, item: NewDistributio
     if (bankAccountId === null) rule(400, MESSAGES.incompleteBankInfo(), `${at}.bankAccountId`);
   }
 
-  const brokerage = store.get('norcapBrokerageAccounts', item.brokerageAccountId);
+  const brokerage = await store.get('norcapBrokerageAccounts', item.brokerageAccountId);
   if (!brokerage || brokerage.owner !== owner) rule(400, MESSAGES.brokerageAccountMissing(item.brokerageAccountId), `${at}.brokerageAccountId`);
 
   if (bankId !== null && bankAccountId !== null) {

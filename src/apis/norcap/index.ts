@@ -1,6 +1,6 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { ApiModule } from '../../core/api-module.js';
-import { arrayQueryValues, requestValidation } from '../../core/validation.js';
+import { JSON_MEDIA_TYPES, literalQueryKeys, requestValidation } from '../../core/validation.js';
 import { norcapAuth } from './auth.js';
 import { createDistributions } from './create-distributions.js';
 import { renderNorcapError } from './envelope.js';
@@ -14,12 +14,17 @@ export const norcapApi: ApiModule<NorcapData> = {
   name: 'norcap',
   mountPaths: ['/v3/custody'],
   fixtures: norcapFixtures,
+  // Lists read a credential's distributions in creation order; accounts are looked up by id only.
+  schemas: { norcapDistributions: { owner: (record) => record.owner } },
   renderError: renderNorcapError,
   lifecycle: norcapLifecycle,
-  router(ctx) {
+  // Credentials first: a client without them gets 401 whatever its body, and its body is
+  // never read. Then the body, the spec, the handler.
+  router(ctx, { bodyLimit }) {
     const router = Router();
     router.use(norcapAuth(ctx.store));
-    router.get('/v3/custody/distributions', arrayQueryValues(['filter.status', 'filter.brokerageAccountId']));
+    router.use(express.json({ limit: bodyLimit, type: JSON_MEDIA_TYPES }));
+    router.get('/v3/custody/distributions', literalQueryKeys('norcap', 'get', '/v3/custody/distributions'));
     router.use(requestValidation('norcap'));
     router.post('/v3/custody/distributions', createDistributions(ctx));
     router.get('/v3/custody/distributions', listDistributions(ctx));

@@ -40,10 +40,10 @@ function parseTimestamp(timestamp: string): number {
  * type settles it, as NorCap does when processing starts: ach for a US routing number, wire
  * for a BIC; for an `accountId`, the bank of the linked account decides.
  */
-function moved(ctx: AppContext<NorcapData>, distribution: Distribution, to: DistributionStatus, at: Date): Distribution {
+async function moved(ctx: AppContext<NorcapData>, distribution: Distribution, to: DistributionStatus, at: Date): Promise<Distribution> {
   let transactionType = distribution.transactionType;
   if (to === 'processing' && transactionType === null) {
-    const bankId = distribution.accountId !== null ? (ctx.store.get('norcapAccounts', distribution.accountId)?.bankId ?? null) : distribution.bankId;
+    const bankId = distribution.accountId !== null ? ((await ctx.store.get('norcapAccounts', distribution.accountId))?.bankId ?? null) : distribution.bankId;
     transactionType = defaultTransactionType(bankId);
   }
   return { ...distribution, status: to, transactionType, updatedAt: toSqlDateTimeUtc(at) };
@@ -61,7 +61,7 @@ export const norcapLifecycle: LifecycleHooks<NorcapData> = {
   statuses: DISTRIBUTION_STATUSES,
 
   async move(ctx, id, status) {
-    const record = ctx.store.get('norcapDistributions', id);
+    const record = await ctx.store.get('norcapDistributions', id);
     if (!record) fail({ kind: 'not_found', status: 404, message: `distribution '${id}' does not exist` });
     if (!isStatus(status)) fail({ kind: 'validation', status: 400, field: 'status', message: `status must be one of: ${DISTRIBUTION_STATUSES.join(', ')}` });
     const from = record.distribution.status;
@@ -70,7 +70,7 @@ export const norcapLifecycle: LifecycleHooks<NorcapData> = {
       const options = allowed.length > 0 ? `from '${from}' it can go to: ${allowed.join(', ')}` : `'${from}' is final`;
       fail({ kind: 'rule', status: 409, message: `cannot move distribution from '${from}' to '${status}' (${options})` });
     }
-    const distribution = moved(ctx, record.distribution, status, ctx.clock.now());
+    const distribution = await moved(ctx, record.distribution, status, ctx.clock.now());
     await ctx.store.commit((tx) => tx.put('norcapDistributions', id, { owner: record.owner, distribution }));
     return distribution;
   },
@@ -79,13 +79,14 @@ export const norcapLifecycle: LifecycleHooks<NorcapData> = {
     const now = ctx.clock.nowMs();
     const intervalMs = AUTO_ADVANCE_INTERVAL_SECONDS * 1000;
     const due: DistributionRecord[] = [];
-    for (const record of ctx.store.all('norcapDistributions')) {
+    // O(distributions): runs once per clock move, in the background, never per request.
+    for (const record of await ctx.store.scan('norcapDistributions')) {
       let distribution = record.distribution;
       let at = parseTimestamp(distribution.updatedAt);
       // Each step is stamped at the instant it fell due, so a long jump reads like elapsed time.
       for (let next = AUTO_NEXT[distribution.status]; next && at + intervalMs <= now; next = AUTO_NEXT[distribution.status]) {
         at += intervalMs;
-        distribution = moved(ctx, distribution, next, new Date(at));
+        distribution = await moved(ctx, distribution, next, new Date(at));
       }
       if (distribution !== record.distribution) due.push({ owner: record.owner, distribution });
     }

@@ -15,6 +15,9 @@ export interface paths {
          * @description The credential's distributions, oldest first unless `sort` says otherwise. Filters follow
          *     NorCap's list conventions: `filter[field]=value`, repeated or with `[]` for several
          *     values, and `filter[amountCents][min]` / `filter[amountCents][max]` (inclusive) for ranges.
+         *     Each filter is its own query parameter, named with its brackets (OpenAPI 3.0 leaves a
+         *     `deepObject` holding arrays undefined, so tools would each read it differently); a key
+         *     ending in `[]` is read as the same key without it. Filters combine with AND.
          */
         get: operations["listDistributions"];
         put?: never;
@@ -171,16 +174,6 @@ export interface components {
             startIndex: number;
             endIndex: number;
         };
-        DistributionFilter: {
-            brokerageAccountId?: string[];
-            status?: components["schemas"]["DistributionStatus"][];
-            /** Format: uuid */
-            submissionId?: string;
-            amountCents?: {
-                min?: number;
-                max?: number;
-            };
-        };
         ErrorEnvelope: {
             /** @description `1400`, `1422` (published); `1401`, `1404`, `1405`, `1429`, `1500`, `1503` (sandbox). */
             statusCode: string;
@@ -271,11 +264,34 @@ export interface operations {
                 /** @description `field:asc` or `field:desc`; fields `createdAt`, `updatedAt`, `amountCents`, `status`, `brokerageAccountId`. */
                 sort?: string;
                 /**
-                 * @description `filter[brokerageAccountId]=NC95156`, `filter[status]=pending` (repeat, or use
-                 *     `filter[status][]=a&filter[status][]=b`, for several values), `filter[submissionId]=<uuid>`,
-                 *     `filter[amountCents][min]=100&filter[amountCents][max]=5000` (inclusive).
+                 * @description Only these brokerage accounts: `filter[brokerageAccountId]=NC95156`; repeat it (or write `filter[brokerageAccountId][]=`) for several.
+                 * @example [
+                 *       "NC95156"
+                 *     ]
                  */
-                filter?: components["schemas"]["DistributionFilter"];
+                "filter[brokerageAccountId]"?: string[];
+                /**
+                 * @description Only these statuses: `filter[status]=pending`; repeat it (`filter[status]=pending&filter[status]=processing`, or `filter[status][]=pending&filter[status][]=processing`) for several.
+                 * @example [
+                 *       "pending"
+                 *     ]
+                 */
+                "filter[status]"?: components["schemas"]["DistributionStatus"][];
+                /**
+                 * @description Only the distributions of one create request: `filter[submissionId]=<uuid>`.
+                 * @example 550e8400-e29b-41d4-a716-446655440001
+                 */
+                "filter[submissionId]"?: string;
+                /**
+                 * @description Only amounts of at least this many cents (inclusive).
+                 * @example 100
+                 */
+                "filter[amountCents][min]"?: number;
+                /**
+                 * @description Only amounts of at most this many cents (inclusive).
+                 * @example 5000
+                 */
+                "filter[amountCents][max]"?: number;
             };
             header?: never;
             path?: never;

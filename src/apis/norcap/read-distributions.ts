@@ -3,11 +3,12 @@ import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
 import { credentialOf } from './auth.js';
 import { ok } from './envelope.js';
-import type { Distribution, NorcapData } from './types.js';
+import type { operations } from './openapi.gen.js';
+import type { Distribution, DistributionRecord, NorcapData } from './types.js';
 
 type SortField = 'createdAt' | 'updatedAt' | 'amountCents' | 'status' | 'brokerageAccountId';
 
-/** The list query after the validator has checked and coerced it against the spec. */
+/** The list query, filters gathered under `filter` (see `listQuery`). */
 interface ListQuery {
   limit?: number;
   offset?: number;
@@ -20,50 +21,121 @@ interface ListQuery {
   };
 }
 
+/** The query as the validator leaves it: one key per spec parameter, checked and coerced. */
+type ListParameters = NonNullable<operations['listDistributions']['parameters']['query']>;
+
+/** The spec's flat, bracket-named filter parameters (`filter[status]`) as one `filter` object. */
+function listQuery(query: ListParameters): ListQuery {
+  const { limit, offset, sort } = query;
+  const min = query['filter[amountCents][min]'];
+  const max = query['filter[amountCents][max]'];
+  return {
+    limit,
+    offset,
+    sort,
+    filter: {
+      brokerageAccountId: query['filter[brokerageAccountId]'],
+      status: query['filter[status]'],
+      submissionId: query['filter[submissionId]'],
+      amountCents: { min, max },
+    },
+  };
+}
+
 /**
  * `GET /v3/custody/distributions`: the credential's distributions, filtered, sorted and paged
  * with NorCap's list conventions (`limit`/`offset`, `sort=field:dir`, `filter[...]`).
+ *
+ * Cost: without a filter, in creation order or sorted by `createdAt`, a page reads O(offset +
+ * limit) records through the credential's creation-order index and the total is a count.
+ * A filter, or a sort on any other field, reads every one of the credential's distributions
+ * (O(records of that credential)), as the spec's description of the list says.
  */
 export function listDistributions(ctx: AppContext<NorcapData>): RequestHandler {
-  return function listNorcapDistributions(req, res) {
+  return async function listNorcapDistributions(req, res) {
     const owner = credentialOf(res.locals).clientId;
-    const { limit = 10, offset = 0, sort, filter = {} } = req.query as ListQuery;
-    const brokerage = filter.brokerageAccountId && new Set(filter.brokerageAccountId);
-    const statuses = filter.status && new Set(filter.status);
-    const min = filter.amountCents?.min ?? -Infinity;
-    const max = filter.amountCents?.max ?? Infinity;
-
-    const matches: Distribution[] = [];
-    for (const record of ctx.store.all('norcapDistributions')) {
-      const d = record.distribution;
-      if (record.owner !== owner) continue;
-      if (brokerage && !brokerage.has(d.brokerageAccountId)) continue;
-      if (statuses && !statuses.has(d.status)) continue;
-      if (filter.submissionId !== undefined && d.submissionId !== filter.submissionId) continue;
-      if (d.amountCents < min || d.amountCents > max) continue;
-      matches.push(d);
+    const { limit = 10, offset = 0, sort, filter = {} } = listQuery(req.query as ListParameters);
+    const [field, direction] = (sort?.split(':') ?? []) as [SortField | undefined, string | undefined];
+    const unfiltered = Object.keys(filter).length === 0;
+    let page: Distribution[];
+    let total: number;
+    if (unfiltered && (field === undefined || field === 'createdAt')) {
+      total = await ctx.store.count('norcapDistributions', owner);
+      page = direction === 'desc' ? await newestFirst(ctx, owner, offset, limit) : await oldestFirst(ctx, owner, offset, limit);
+    } else {
+      const matches = filtered(await ctx.store.scan('norcapDistributions', owner), filter);
+      if (field) {
+        const sign = direction === 'desc' ? -1 : 1;
+        // Array.prototype.sort is stable, so equal keys keep creation order.
+        matches.sort((a, b) => (a[field] < b[field] ? -sign : a[field] > b[field] ? sign : 0));
+      }
+      total = matches.length;
+      page = matches.slice(offset, offset + limit);
     }
-    if (sort) {
-      const [field, direction] = sort.split(':') as [SortField, string | undefined];
-      const sign = direction === 'desc' ? -1 : 1;
-      // Array.prototype.sort is stable, so equal keys keep creation order.
-      matches.sort((a, b) => (a[field] < b[field] ? -sign : a[field] > b[field] ? sign : 0));
-    }
-    const page = matches.slice(offset, offset + limit);
     res.status(200).json(
       ok({
         custody_distributions: page,
-        pagination: { totalRecords: matches.length, startIndex: offset, endIndex: offset + page.length },
+        pagination: { totalRecords: total, startIndex: offset, endIndex: offset + page.length },
       }),
     );
   };
 }
 
+function filtered(records: readonly DistributionRecord[], filter: NonNullable<ListQuery['filter']>): Distribution[] {
+  const brokerage = filter.brokerageAccountId && new Set(filter.brokerageAccountId);
+  const statuses = filter.status && new Set(filter.status);
+  const min = filter.amountCents?.min ?? -Infinity;
+  const max = filter.amountCents?.max ?? Infinity;
+  const matches: Distribution[] = [];
+  for (const { distribution: d } of records) {
+    if (brokerage && !brokerage.has(d.brokerageAccountId)) continue;
+    if (statuses && !statuses.has(d.status)) continue;
+    if (filter.submissionId !== undefined && d.submissionId !== filter.submissionId) continue;
+    if (d.amountCents < min || d.amountCents > max) continue;
+    matches.push(d);
+  }
+  return matches;
+}
+
+async function oldestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<Distribution[]> {
+  const page = await ctx.store.page('norcapDistributions', owner, { newestFirst: false, offset, limit });
+  return (page?.items ?? []).map((record) => record.distribution);
+}
+
+/**
+ * `sort=createdAt:desc` read from the newest end of the index. A stable sort keeps records of
+ * one second in creation order, so each run of equal `createdAt` is read whole and turned
+ * around: O(offset + limit + the run at the page's edge), which is O(page) on a running clock.
+ */
+async function newestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<Distribution[]> {
+  const want = offset + limit;
+  const ordered: Distribution[] = [];
+  let run: Distribution[] = [];
+  let after: string | undefined;
+  const chunk = Math.max(want, 50);
+  for (;;) {
+    const page = await ctx.store.page('norcapDistributions', owner, { newestFirst: true, after, limit: chunk });
+    const items = page?.items ?? [];
+    for (const { distribution } of items) {
+      if (run.length > 0 && (run[0] as Distribution).createdAt !== distribution.createdAt) {
+        for (let i = run.length - 1; i >= 0; i--) ordered.push(run[i] as Distribution);
+        run = [];
+        if (ordered.length >= want) return ordered.slice(offset, want);
+      }
+      run.push(distribution);
+    }
+    if (!page?.hasMore || items.length === 0) break;
+    after = (items[items.length - 1] as DistributionRecord).distribution.id;
+  }
+  for (let i = run.length - 1; i >= 0; i--) ordered.push(run[i] as Distribution);
+  return ordered.slice(offset, want);
+}
+
 /** `GET /v3/custody/distributions/{distributionId}` (sandbox addition). */
 export function getDistribution(ctx: AppContext<NorcapData>): RequestHandler {
-  return function getNorcapDistribution(req, res) {
+  return async function getNorcapDistribution(req, res) {
     const id = String(req.params.distributionId);
-    const record = ctx.store.get('norcapDistributions', id);
+    const record = await ctx.store.get('norcapDistributions', id);
     if (!record || record.owner !== credentialOf(res.locals).clientId) {
       fail({ kind: 'not_found', status: 404, message: `distribution '${id}' does not exist`, field: 'distributionId' });
     }

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { SandboxClock } from '../../core/clock.js';
 import { fail } from '../../core/errors.js';
-import type { Store } from '../../core/store/store.js';
+import type { RecordStore } from '../../core/store/record-store.js';
 import type { NovaAuth } from './caller.js';
 import { findToken } from './tokens.js';
 import type { NovaData } from './types.js';
@@ -15,17 +15,17 @@ import type { NovaData } from './types.js';
  * @example
  * router.use('/v1', novaBearerAuth(ctx.store, ctx.clock)); // then authOf(res.locals).client
  */
-export function novaBearerAuth(store: Store<NovaData>, clock: SandboxClock): RequestHandler {
-  return function authenticateNovaBearer(req, res, next) {
+export function novaBearerAuth(store: RecordStore<NovaData>, clock: SandboxClock): RequestHandler {
+  return async function authenticateNovaBearer(req, res, next) {
     const header = req.get('authorization');
     const match = header === undefined ? null : /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
     if (!match) {
       const message = header === undefined ? 'an access token is required: send Authorization: Bearer <access_token>' : 'Authorization must be Bearer <access_token>';
       fail({ kind: 'unauthenticated', status: 401, code: 'unauthorized', message });
     }
-    const token = findToken(store, clock.nowMs(), match[1] as string);
+    const token = await findToken(store, clock.nowMs(), match[1] as string);
     if (token === 'expired') invalidToken('the access token expired');
-    const client = token && store.get('novaClients', token.clientId);
+    const client = token && (await store.get('novaClients', token.clientId));
     if (!token || !client) invalidToken('the access token is not valid');
     res.locals.novaAuth = { client, token } satisfies NovaAuth;
     next();

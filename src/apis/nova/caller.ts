@@ -7,6 +7,18 @@ export interface NovaAuth {
 }
 
 /** Who a `/v1` request acts as: set by `resolveOrganization`, read by every handler. */
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** The client and token of a `/v1` request (set by `novaBearerAuth`). */
+      novaAuth?: NovaAuth;
+      /** Who acts for which organization (set by `resolveOrganization`). */
+      novaCaller?: NovaCaller;
+    }
+  }
+}
+
 export interface NovaCaller {
   clientId: string;
   organization: string;
@@ -18,7 +30,7 @@ export interface NovaCaller {
  * @example
  * authOf(res.locals).client.clientId; // 'sandbox_client'
  */
-export function authOf(locals: Record<string, unknown>): NovaAuth {
+export function authOf(locals: Express.Locals): NovaAuth {
   return locals.novaAuth as NovaAuth;
 }
 
@@ -28,6 +40,6 @@ export function authOf(locals: Record<string, unknown>): NovaAuth {
  * @example
  * callerOf(res.locals).organization; // 'org_Xk7d2pQR9m3nBwYz'
  */
-export function callerOf(locals: Record<string, unknown>): NovaCaller {
+export function callerOf(locals: Express.Locals): NovaCaller {
   return locals.novaCaller as NovaCaller;
 }

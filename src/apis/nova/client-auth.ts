@@ -1,6 +1,6 @@
 import basicAuth from 'basic-auth';
 import { fail } from '../../core/errors.js';
-import type { Store } from '../../core/store/store.js';
+import type { RecordStore } from '../../core/store/record-store.js';
 import type { Client, NovaData, TokenRequest } from './types.js';
 
 interface Presented {
@@ -17,7 +17,7 @@ interface Presented {
  * @example
  * authenticateClient(store, 'Basic c2FuZGJveF9jbGllbnQ6c2FuZGJveF9zZWNyZXQ=', { grant_type: 'client_credentials' }).clientId; // 'sandbox_client'
  */
-export function authenticateClient(store: Store<NovaData>, authorization: string | undefined, form: TokenRequest): Client {
+export async function authenticateClient(store: RecordStore<NovaData>, authorization: string | undefined, form: TokenRequest): Promise<Client> {
   const basic = authorization !== undefined && /^Basic /i.test(authorization) ? decodeBasic(authorization) : undefined;
   const body: Presented = { clientId: form.client_id, clientSecret: form.client_secret };
   const inBody = body.clientId !== undefined || body.clientSecret !== undefined;
@@ -28,7 +28,7 @@ export function authenticateClient(store: Store<NovaData>, authorization: string
   if (presented.clientId === undefined || presented.clientSecret === undefined) {
     invalidClient('client authentication is required: HTTP Basic, or client_id and client_secret in the body');
   }
-  const client = store.get('novaClients', presented.clientId);
+  const client = await store.get('novaClients', presented.clientId);
   if (!client || client.clientSecret !== presented.clientSecret) invalidClient('client authentication failed');
   return client;
 }

@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
-import type { Store } from '../../core/store/store.js';
+import type { RecordStore } from '../../core/store/record-store.js';
+import { completeKeyedRequest } from '../../core/idempotency/middleware.js';
 import { toIsoSecondsUtc } from '../../core/time-format.js';
 import { callerOf } from './caller.js';
 import { embeddedList, listOf } from './envelope.js';
-import type { OrganizationIndex } from './organization-index.js';
 import { findOwned } from './owned.js';
 import type { Distribution, DistributionPayment, NewDistribution, NewPayment, NovaData } from './types.js';
 
@@ -22,23 +22,26 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
  * reference anywhere and nothing is created.
  *
  * @example
- * router.post('/v1/distributions', createDistributions(ctx, index));
+ * router.post('/v1/distributions', createDistributions(ctx));
  */
-export function createDistributions(ctx: AppContext<NovaData>, index: OrganizationIndex): RequestHandler {
+export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
   return async function createNovaDistributions(req, res) {
     const { organization } = callerOf(res.locals);
     const items = req.body as NewDistribution[];
-    const resolved = items.map((item, i) => resolveItem(ctx.store, organization, item, `[${i}]`));
+    // One item after another, so the first problem named is the first in the batch.
+    const resolved: ResolvedItem[] = [];
+    for (const [i, item] of items.entries()) resolved.push(await resolveItem(ctx.store, organization, item, `[${i}]`));
     const now = toIsoSecondsUtc(ctx.clock.now());
     const distributions = items.map((item, i) => buildDistribution(ctx, item, resolved[i] as ResolvedItem, now));
+    const body = listOf(distributions, '/v1/distributions', false);
     await ctx.store.commit((tx) => {
       for (const distribution of distributions) {
         tx.put('novaDistributions', distribution.id, { organization, object: distribution });
         for (const payment of distribution.payments.data) tx.put('novaPayments', payment.id, { organization, distribution: distribution.id });
       }
-      index.added('novaDistributions', organization, distributions.map((distribution) => distribution.id));
+      completeKeyedRequest(res, tx, 201, body);
     });
-    res.status(201).json(listOf(distributions, '/v1/distributions', false));
+    res.status(201).json(body);
   };
 }
 
@@ -49,22 +52,23 @@ interface ResolvedItem {
 }
 
 /** Throws the first problem of the item the spec cannot catch, in field order. */
-function resolveItem(store: Store<NovaData>, organization: string, item: NewDistribution, at: string): ResolvedItem {
+async function resolveItem(store: RecordStore<NovaData>, organization: string, item: NewDistribution, at: string): Promise<ResolvedItem> {
   const distributionDate = utcSeconds(item.distribution_date, `${at}.distribution_date`);
-  findOwned(store, 'novaVehicles', item.vehicle, organization, `${at}.vehicle`);
-  const payments = item.payments.map((payment, j) => {
+  await findOwned(store, 'novaVehicles', item.vehicle, organization, `${at}.vehicle`);
+  const payments: ResolvedItem['payments'] = [];
+  for (const [j, payment] of item.payments.entries()) {
     const path = `${at}.payments[${j}]`;
     if (!CURRENCIES.has(payment.currency)) {
       fail({ kind: 'validation', status: 400, field: `${path}.currency`, message: `${path}.currency '${payment.currency}' is not an ISO 4217 currency code` });
     }
-    const entity = findOwned(store, 'novaEntities', payment.entity, organization, `${path}.entity`);
-    (payment.notifications ?? []).forEach((n, k) => findOwned(store, 'novaContacts', n.contact, organization, `${path}.notifications[${k}].contact`));
+    const entity = await findOwned(store, 'novaEntities', payment.entity, organization, `${path}.entity`);
+    for (const [k, n] of (payment.notifications ?? []).entries()) await findOwned(store, 'novaContacts', n.contact, organization, `${path}.notifications[${k}].contact`);
     const override = payment.distribution_date_override;
-    return {
+    payments.push({
       instruction: entity.payment_instructions[0] as string,
       override: override == null ? null : utcSeconds(override, `${path}.distribution_date_override`),
-    };
-  });
+    });
+  }
   return { distributionDate, payments };
 }
 

@@ -2,7 +2,8 @@ import express, { Router } from 'express';
 import type { ApiModule } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
-import { requestValidation } from '../../core/validation.js';
+import { JSON_MEDIA_TYPES, requestValidation } from '../../core/validation.js';
+import { KEY_OWNER } from '../../core/idempotency/middleware.js';
 import { novaBearerAuth } from './bearer-auth.js';
 import { callerOf } from './caller.js';
 import { newContact } from './contacts.js';
@@ -12,7 +13,6 @@ import { renderNovaError } from './envelope.js';
 import { novaFixtures } from './fixtures.js';
 import { novaLifecycle } from './lifecycle.js';
 import { TOKEN_PATH } from './oauth-errors.js';
-import { OrganizationIndex } from './organization-index.js';
 import { resolveOrganization } from './organization.js';
 import { listDistributionPayments, listPaymentNotifications } from './payment-lists.js';
 import { createResources, listResources, retrieveResource } from './resources.js';
@@ -25,22 +25,33 @@ export const novaApi: ApiModule<NovaData> = {
   name: 'nova',
   mountPaths: [TOKEN_PATH, '/v1'],
   fixtures: novaFixtures,
+  // Lists read an organization's objects newest first; key records are evicted oldest first.
+  schemas: {
+    novaVehicles: { owner: (record) => record.organization },
+    novaEntities: { owner: (record) => record.organization },
+    novaContacts: { owner: (record) => record.organization },
+    novaDistributions: { owner: (record) => record.organization },
+    novaIdempotencyKeys: { owner: () => KEY_OWNER },
+  },
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
   router(ctx, { bodyLimit }) {
     // Paths are matched as the spec spells them: `/v1/Entities` is no route, as the operation
     // index (strict mode, coverage, the journal) already sees it.
     const router = Router({ caseSensitive: true });
-    // The app's per-API router parses JSON only; the token endpoint takes a form (RFC 6749),
-    // under the same size limit.
-    router.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: bodyLimit }));
-    // Order matters: who is calling, then for which organization, then the idempotency key
-    // (scoped to both), and only then validation, so that a validation error is an answer the
-    // key stores and replays like any other.
+    const json = express.json({ limit: bodyLimit, type: JSON_MEDIA_TYPES });
+    // The token endpoint takes a form (RFC 6749; a JSON body is parsed to be refused clearly),
+    // under the same size limit. Its client credentials may be in that form, so it is read first.
+    router.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: bodyLimit }), json);
+    // Order matters: who is calling (before the body is read: no token, 401, whatever the body),
+    // for which organization, the body, then the idempotency key (scoped to both, fingerprinting
+    // the body), and only then validation, so that a validation error is an answer the key
+    // stores and replays like any other.
     router.use(
       '/v1',
       novaBearerAuth(ctx.store, ctx.clock),
       resolveOrganization(),
+      json,
       idempotency({
         store: ctx.store,
         clock: ctx.clock,
@@ -54,20 +65,17 @@ export const novaApi: ApiModule<NovaData> = {
     );
     router.use(requestValidation('nova'));
 
-    // Lists read each organization's ids from here; creates extend it as they commit.
-    const index = new OrganizationIndex(ctx.store);
-
     router.post(TOKEN_PATH, tokenEndpoint(ctx));
-    router.post('/v1/entities', createResources(ctx, index, 'novaEntities', '/v1/entities', newEntity(ctx.ids)));
-    router.get('/v1/entities', listResources(index, 'novaEntities', '/v1/entities'));
+    router.post('/v1/entities', createResources(ctx, 'novaEntities', '/v1/entities', newEntity(ctx.ids)));
+    router.get('/v1/entities', listResources(ctx, 'novaEntities', '/v1/entities'));
     router.get('/v1/entities/:entity_id', retrieveResource(ctx, 'novaEntities', 'entity_id'));
-    router.post('/v1/contacts', createResources(ctx, index, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
-    router.get('/v1/contacts', listResources(index, 'novaContacts', '/v1/contacts'));
+    router.post('/v1/contacts', createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
+    router.get('/v1/contacts', listResources(ctx, 'novaContacts', '/v1/contacts'));
     router.get('/v1/contacts/:contact_id', retrieveResource(ctx, 'novaContacts', 'contact_id'));
-    router.get('/v1/vehicles', listResources(index, 'novaVehicles', '/v1/vehicles'));
+    router.get('/v1/vehicles', listResources(ctx, 'novaVehicles', '/v1/vehicles'));
     router.get('/v1/vehicles/:vehicle_id', retrieveResource(ctx, 'novaVehicles', 'vehicle_id'));
-    router.post('/v1/distributions', createDistributions(ctx, index));
-    router.get('/v1/distributions', listResources(index, 'novaDistributions', '/v1/distributions'));
+    router.post('/v1/distributions', createDistributions(ctx));
+    router.get('/v1/distributions', listResources(ctx, 'novaDistributions', '/v1/distributions'));
     router.get('/v1/distributions/:distribution_id', retrieveResource(ctx, 'novaDistributions', 'distribution_id'));
     router.get('/v1/distributions/:distribution_id/payments', listDistributionPayments(ctx));
     router.get('/v1/distribution_payments/:payment_id/notifications', listPaymentNotifications(ctx));

@@ -48,7 +48,7 @@ export const novaLifecycle: LifecycleHooks<NovaData> = {
   statuses: DISTRIBUTION_STATUSES,
 
   async move(ctx, id, status) {
-    const record = ctx.store.get('novaDistributions', id);
+    const record = await ctx.store.get('novaDistributions', id);
     if (!record) fail({ kind: 'not_found', status: 404, code: 'resource_missing', field: 'distribution_id', message: `no such distribution: '${id}'` });
     if (!isStatus(status)) fail({ kind: 'validation', status: 400, field: 'status', message: `status must be one of: ${DISTRIBUTION_STATUSES.join(', ')}` });
     const from = record.object.status;
@@ -69,7 +69,8 @@ export const novaLifecycle: LifecycleHooks<NovaData> = {
     const nowMs = ctx.clock.nowMs();
     const intervalMs = AUTO_ADVANCE_INTERVAL_SECONDS * 1000;
     const changed: Owned<Distribution>[] = [];
-    for (const record of ctx.store.all('novaDistributions')) {
+    // O(distributions): runs once per clock move, in the background, never per request.
+    for (const record of await ctx.store.scan('novaDistributions')) {
       let distribution = record.object;
       let next = AUTO_NEXT[distribution.status];
       let dueMs = Date.parse(distribution.updated_at) + intervalMs;

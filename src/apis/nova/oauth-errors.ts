@@ -21,10 +21,14 @@ const OAUTH_CODES = new Set<string>(['invalid_request', 'invalid_client', 'unsup
 /** Token responses must never be cached (RFC 6749 §5.1); the errors carry the same headers. */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
+/** The challenge of an `invalid_client` answer to a client that tried HTTP Basic (RFC 6749 §5.2). */
+export const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="nova"' } as const;
+
 /**
  * Failures of `POST /oauth/token` as RFC 6749 §5.2 errors, so OAuth client libraries read
- * them: `{error, error_description}`. Every 401 names the Basic scheme (RFC 6749 §5.2,
- * RFC 9110 §15.5.2). Whatever makes the request unreadable (not form-encoded, malformed, a
+ * them: `{error, error_description}`. A failed client authentication names the Basic scheme
+ * only when the client tried Basic (the token endpoint adds it to the failure); any other 401
+ * (an injected fault) names it as RFC 9110 §15.5.2 asks. Whatever makes the request unreadable (not form-encoded, malformed, a
  * missing parameter) is `invalid_request`.
  *
  * @example
@@ -39,12 +43,16 @@ export function renderOAuthError(failure: Failure): RenderedError {
   const refusedEncoding = /^unsupported (charset|content encoding) /.test(failure.message);
   const description = failure.kind === 'unsupported_media_type' && !refusedEncoding ? 'the token request must be application/x-www-form-urlencoded' : failure.message;
   const headers: Record<string, string> = { ...failure.headers, ...NO_STORE };
-  if (status === 401) headers['WWW-Authenticate'] = 'Basic realm="nova"';
+  if (status === 401 && failure.kind !== 'unauthenticated') Object.assign(headers, BASIC_CHALLENGE);
   return { status, body: { error, error_description: description } satisfies OAuthError, headers };
 }
 
 function oauthCode(failure: Failure, status: number): OAuthErrorCode {
   if (failure.code && OAUTH_CODES.has(failure.code)) return failure.code as OAuthErrorCode;
+  // The spec's `enum: [client_credentials]` makes the validator refuse any other grant; RFC 6749
+  // §5.2 names that `unsupported_grant_type`, not a malformed request (a missing or repeated
+  // grant_type stays `invalid_request`).
+  if (failure.kind === 'validation' && failure.field === 'grant_type' && /must be one of/.test(failure.message)) return 'unsupported_grant_type';
   if (failure.kind === 'unauthenticated') return 'invalid_client';
   if (status === 429 || status === 503) return 'temporarily_unavailable';
   if (status >= 500) return 'server_error';

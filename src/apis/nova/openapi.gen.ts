@@ -26,9 +26,12 @@ export interface paths {
          *       malformed or ungranted `organization`. A body over the size limit keeps its status 413, a
          *       wrong method 405, still with `invalid_request`.
          *     * `invalid_client` (401): no client authentication, an unknown client or a wrong
-         *       secret. Always with `WWW-Authenticate: Basic realm="nova"` (HTTP requires the header
-         *       on every 401).
-         *     * `unsupported_grant_type` (400): any `grant_type` but `client_credentials`.
+         *       secret. With `WWW-Authenticate: Basic realm="nova"` only when the client tried HTTP
+         *       Basic (RFC 6749 §5.2); credentials in the form body have no HTTP scheme to challenge,
+         *       and OAuth clients (openid-client v6) read a Basic challenge as a demand for Basic, so
+         *       that 401 carries none (a sandbox choice over RFC 9110's header on every 401).
+         *     * `unsupported_grant_type` (400): any `grant_type` but `client_credentials` (the form is
+         *       checked before the client is authenticated, so this comes first).
          *     * Injected faults: `temporarily_unavailable` (429, 503), `server_error` (other 5xx).
          */
         post: operations["issueToken"];
@@ -240,8 +243,12 @@ export interface components {
     schemas: {
         /** @description Unknown parameters are ignored (RFC 6749 §3.2). */
         TokenRequest: {
-            /** @description `client_credentials`; any other value is `unsupported_grant_type`. */
-            grant_type: string;
+            /**
+             * @description The only grant the sandbox issues; any other value is answered 400 `unsupported_grant_type` (RFC 6749 §5.2), not `invalid_request`.
+             * @example client_credentials
+             * @enum {string}
+             */
+            grant_type: "client_credentials";
             /** @description With `client_secret`, instead of HTTP Basic. */
             client_id?: string;
             client_secret?: string;
@@ -605,7 +612,7 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "unsupported_grant_type",
-                 *       "error_description": "grant_type 'password' is not supported: use client_credentials"
+                 *       "error_description": "grant_type must be one of: client_credentials"
                  *     }
                  */
                 "application/json": components["schemas"]["OAuthError"];
@@ -614,6 +621,7 @@ export interface components {
         /** @description `invalid_client`: no client authentication, an unknown client or a wrong secret. */
         OAuthInvalidClient: {
             headers: {
+                /** @description Only when the client tried HTTP Basic (RFC 6749 §5.2); absent when it sent its credentials in the form body. */
                 "WWW-Authenticate"?: "Basic realm=\"nova\"";
                 [name: string]: unknown;
             };

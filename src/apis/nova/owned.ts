@@ -1,5 +1,5 @@
 import { fail } from '../../core/errors.js';
-import type { Store } from '../../core/store/store.js';
+import type { RecordStore } from '../../core/store/record-store.js';
 import type { NovaData, Owned } from './types.js';
 
 /** The collections whose records are `Owned<…>` public objects. */
@@ -18,10 +18,10 @@ const NOUNS: Record<OwnedCollection, string> = {
  * one that does not exist: 404 `resource_missing`, naming the input it came from.
  *
  * @example
- * findOwned(store, 'novaEntities', 'ent_H0hdMOc5E5QMTEcGVZKegvLNCB6p', 'org_Xk7d2pQR9m3nBwYz', 'entity_id').name; // 'Jane Investor'
+ * await findOwned(store, 'novaEntities', 'ent_H0hdMOc5E5QMTEcGVZKegvLNCB6p', 'org_Xk7d2pQR9m3nBwYz', 'entity_id').name; // 'Jane Investor'
  */
-export function findOwned<C extends OwnedCollection>(store: Store<NovaData>, collection: C, id: string, organization: string, field: string): ObjectOf<C> {
-  const record = store.get(collection, id) as Owned<ObjectOf<C>> | undefined;
+export async function findOwned<C extends OwnedCollection>(store: RecordStore<NovaData>, collection: C, id: string, organization: string, field: string): Promise<ObjectOf<C>> {
+  const record = (await store.get(collection, id)) as Owned<ObjectOf<C>> | undefined;
   if (!record || record.organization !== organization) {
     fail({ kind: 'not_found', status: 404, code: 'resource_missing', field, message: `no such ${NOUNS[collection]}: '${id}'` });
   }

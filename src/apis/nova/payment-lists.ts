@@ -14,8 +14,8 @@ import type { NovaData } from './types.js';
  * router.get('/v1/distributions/:distribution_id/payments', listDistributionPayments(ctx));
  */
 export function listDistributionPayments(ctx: AppContext<NovaData>): RequestHandler {
-  return function listNovaDistributionPayments(req, res) {
-    const distribution = findOwned(ctx.store, 'novaDistributions', String(req.params.distribution_id), callerOf(res.locals).organization, 'distribution_id');
+  return async function listNovaDistributionPayments(req, res) {
+    const distribution = await findOwned(ctx.store, 'novaDistributions', String(req.params.distribution_id), callerOf(res.locals).organization, 'distribution_id');
     const page = cursorPage(distribution.payments.data, (p) => p.id, req.query as unknown as CursorQuery);
     res.status(200).json(listOf(page.data, distribution.payments.url, page.has_more));
   };
@@ -28,11 +28,11 @@ export function listDistributionPayments(ctx: AppContext<NovaData>): RequestHand
  * router.get('/v1/distribution_payments/:payment_id/notifications', listPaymentNotifications(ctx));
  */
 export function listPaymentNotifications(ctx: AppContext<NovaData>): RequestHandler {
-  return function listNovaPaymentNotifications(req, res) {
+  return async function listNovaPaymentNotifications(req, res) {
     const { organization } = callerOf(res.locals);
     const id = String(req.params.payment_id);
-    const entry = ctx.store.get('novaPayments', id);
-    const distribution = entry && entry.organization === organization ? ctx.store.get('novaDistributions', entry.distribution)?.object : undefined;
+    const entry = await ctx.store.get('novaPayments', id);
+    const distribution = entry && entry.organization === organization ? (await ctx.store.get('novaDistributions', entry.distribution))?.object : undefined;
     const payment = distribution?.payments.data.find((p) => p.id === id);
     if (!payment) fail({ kind: 'not_found', status: 404, code: 'resource_missing', field: 'payment_id', message: `no such distribution payment: '${id}'` });
     const page = cursorPage(payment.notifications.data, (n) => n.id, req.query as unknown as CursorQuery);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../core/api-module.js';
-import type { Store } from '../../core/store/store.js';
+import type { RecordStore } from '../../core/store/record-store.js';
 import type { Client, NovaData, TokenRecord, TokenResponse } from './types.js';
 
 /** Seconds a token lives: the reference's `expires_in`, whose one value the spec's enum holds (the compiler checks it). */
@@ -32,8 +32,8 @@ export async function issueToken(ctx: AppContext<NovaData>, client: Client, orga
   const hash = hashToken(token);
   const nowMs = ctx.clock.nowMs();
   const expiresAtMs = nowMs + TOKEN_LIFETIME_SECONDS * 1000;
+  const previous = (await ctx.store.get('novaClientTokens', client.clientId))?.tokens ?? [];
   await ctx.store.commit((tx) => {
-    const previous = ctx.store.get('novaClientTokens', client.clientId)?.tokens ?? [];
     const kept = [...previous.filter((t) => t.expiresAtMs > nowMs), { hash, expiresAtMs }];
     kept.splice(0, Math.max(0, kept.length - MAX_TOKENS_PER_CLIENT)); // the oldest beyond the cap
     const keptHashes = new Set(kept.map((t) => t.hash));
@@ -48,10 +48,10 @@ export async function issueToken(ctx: AppContext<NovaData>, client: Client, orga
  * The token's record, `'expired'`, or undefined when it was never issued (or was dropped).
  *
  * @example
- * findToken(store, clock.nowMs(), accessToken); // { clientId: 'sandbox_client', organization: null, expiresAtMs: … }
+ * await findToken(store, clock.nowMs(), accessToken); // { clientId: 'sandbox_client', organization: null, expiresAtMs: … }
  */
-export function findToken(store: Store<NovaData>, nowMs: number, token: string): TokenRecord | 'expired' | undefined {
-  const record = store.get('novaTokens', hashToken(token));
+export async function findToken(store: RecordStore<NovaData>, nowMs: number, token: string): Promise<TokenRecord | 'expired' | undefined> {
+  const record = await store.get('novaTokens', hashToken(token));
   if (!record) return undefined;
   return nowMs >= record.expiresAtMs ? 'expired' : record;
 }

@@ -3,7 +3,7 @@
  * `openapi.gen.ts` (`npm run gen:types`), so the spec stays their one source; the stored
  * records (owners, tokens, clients) are the sandbox's own.
  */
-import type { IdempotencyRecord } from '../../core/idempotency/types.js';
+import type { KeyRecord } from '../../core/store/record-store.js';
 import type { Collections } from '../../core/store/types.js';
 import { everyMember } from './every-member.js';
 import type { components } from './openapi.gen.js';
@@ -105,5 +105,5 @@ export interface NovaData extends Collections {
   novaContacts: Record<string, Owned<Contact>>;
   novaDistributions: Record<string, Owned<Distribution>>;
   novaPayments: Record<string, PaymentIndexEntry>;
-  novaIdempotencyKeys: Record<string, IdempotencyRecord>;
+  novaIdempotencyKeys: Record<string, KeyRecord>;
 }

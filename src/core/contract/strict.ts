@@ -1,7 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { RenderedError } from '../api-module.js';
 import type { Failure } from '../errors.js';
-import { OperationIndex } from './operations.js';
 import { ResponseContract } from './responses.js';
 import { specPath, type ApiName } from './spec.js';
 
@@ -25,12 +24,11 @@ export interface StrictApi {
  * router.use(strictResponses(norcapApi)); // before the API's own routes
  */
 export function strictResponses(api: StrictApi): RequestHandler {
-  const operations = OperationIndex.for(api.name);
   const contract = ResponseContract.for(api.name);
   const specFile = specPath(api.name).split('/').slice(-2).join('/');
   return function checkResponses(req, res, next) {
-    const path = req.originalUrl.split('?', 1)[0] ?? req.originalUrl;
-    if (!operations.match(req.method, path)) return next();
+    const { path, operation } = res.locals.request; // resolved once, at the door
+    if (!operation) return next();
     const send = res.json.bind(res) as Response['json'];
     res.json = function jsonChecked(body: unknown) {
       const check = contract.check(req.method, path, res.statusCode, body, String(res.get('Content-Type') ?? 'application/json'));
@@ -44,7 +42,7 @@ export function strictResponses(api: StrictApi): RequestHandler {
         },
         { path },
       );
-      res.locals.contractViolation = check.problems;
+      res.locals.request.contractViolation = check.problems;
       if (rendered.headers) res.set(rendered.headers);
       res.status(rendered.status);
       return send(rendered.body);

@@ -1,32 +1,58 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { SandboxClock } from '../clock.js';
 import { fail } from '../errors.js';
-import { singleHeader } from '../validation.js';
-import type { Store } from '../store/store.js';
+import type { KeyRecord, RecordStore, Transaction } from '../store/record-store.js';
 import type { Collections } from '../store/types.js';
+import { singleHeader } from '../validation.js';
 import { beforeResponseEnds } from './capture.js';
 import { requestFingerprint } from './fingerprint.js';
-import type { IdempotencyRecord } from './types.js';
 
 /** Methods an idempotency key applies to; on every other method the header is ignored. */
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Every key record of a store shares this owner: their creation order is their eviction order. */
+export const KEY_OWNER = '';
+
+/** The content type `res.json` sends, which a replay must repeat. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** A store holding the records in collection `C`. */
-export type IdempotencyCollections<C extends string> = Collections & { [K in C]: Record<string, IdempotencyRecord> };
+export type IdempotencyCollections<C extends string> = Collections & { [K in C]: Record<string, KeyRecord> };
 
 export interface IdempotencyOptions<C extends string, D extends IdempotencyCollections<C>> {
-  store: Store<D>;
+  store: RecordStore<D>;
   clock: SandboxClock;
-  /** The store collection records live in (one per API, e.g. `novaIdempotencyKeys`). */
+  /** The store collection records live in (one per API, e.g. `novaIdempotencyKeys`); its owner must be `KEY_OWNER`. */
   collection: C;
   /** Whose key it is (e.g. client and organization): keys of different scopes never meet. */
   scope(req: Request, res: Response): string;
-  /** How long a stored answer is replayed. Default 24 hours. */
+  /** How long a stored answer is replayed, in sandbox time. Default 24 hours. */
   retentionSeconds?: number;
   /** At most this many records are kept; storing one more drops the oldest. Default 10,000. */
   maxRecords?: number;
   /** Longest key accepted. Default 255. */
   maxKeyLength?: number;
+  /**
+   * How long, in real time, a claim holds while its request runs. Past it the claim lapses (its
+   * instance is taken for dead) and a retry runs the operation. Default 60 s.
+   */
+  leaseSeconds?: number;
+}
+
+/** The claim a keyed request holds while it runs; the handler stores its answer in its own commit. */
+interface HeldKey {
+  complete(tx: Transaction<Collections>, status: number, body: unknown): void;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** The idempotency key this request holds, if it carries one (set by `idempotency`). */
+      heldKey?: HeldKey;
+    }
+  }
 }
 
 /** Answers that are not stored: the client may retry them and the operation runs again. */
@@ -35,19 +61,32 @@ function isTransientStatus(status: number): boolean {
 }
 
 /**
- * `Idempotency-Key` for any API that opts in: mount it after authentication (the scope needs
- * the caller) and before request validation and the handlers, so that every answer the
- * request gets (a handler's, or an error rendered by the app's final error handler) is
- * captured. Within the retention a retry with the same key and the same request replays the
- * stored status and body byte for byte with `Idempotent-Replayed: true`; a different request
- * is 409 (`idempotency_mismatch`); a retry while the first still runs is 409
- * (`idempotency_conflict`). 5xx, 408 and 429 answers are not stored.
+ * Stores the answer of a keyed request in the same transaction as the writes it made, so a
+ * crash leaves both or neither: a retry then replays the answer or runs the request for the
+ * first time, never a second time. A handler that writes calls it inside its commit and then
+ * sends exactly `body` with `status` through `res.json`. Requests without a key: nothing.
  *
- * The in-flight marker is set synchronously, before anything is awaited, so concurrent
- * requests with one key never run the operation twice; it is cleared when the answer is
- * complete, whether or not the client is still there. Records live in the store (persistence
- * covers them); in-flight markers live in memory only, so a crash never leaves a key stuck.
- * Expired records are purged, oldest first, each time a record is stored.
+ * @example
+ * await ctx.store.commit((tx) => { tx.put('novaContacts', c.id, record); completeKeyedRequest(res, tx, 201, body); });
+ * res.status(201).json(body);
+ */
+export function completeKeyedRequest<D extends Collections>(res: Response, tx: Transaction<D>, status: number, body: unknown): void {
+  res.locals.heldKey?.complete(tx as unknown as Transaction<Collections>, status, body);
+}
+
+/**
+ * `Idempotency-Key` for any API that opts in: mount it after authentication (the scope needs
+ * the caller) and body parsing (the fingerprint needs the body), before request validation and
+ * the handlers, so that every answer the request gets is captured. Within the retention a retry
+ * with the same key and the same request replays the stored status and body byte for byte with
+ * `Idempotent-Replayed: true`; a different request is 409 (`idempotency_mismatch`); a retry while
+ * the first still runs is 409 (`idempotency_conflict`). 5xx, 408 and 429 answers are not stored.
+ *
+ * The key is claimed in the store (`RecordStore.claimKey`: one winner, across instances too)
+ * before the request runs. The answer of a request that wrote something is committed with its
+ * writes (`completeKeyedRequest`); any other answer is stored when the response ends, before its
+ * last byte leaves. The oldest records are evicted, O(1) per request, once they expire or the
+ * store holds `maxRecords`.
  *
  * @example
  * router.use('/v1', idempotency({ store, clock, collection: 'novaIdempotencyKeys', scope: (_req, res) => callerOf(res.locals).clientId }));
@@ -57,39 +96,21 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
   const retentionMs = (options.retentionSeconds ?? 24 * 60 * 60) * 1000;
   const maxRecords = options.maxRecords ?? 10_000;
   const maxKeyLength = options.maxKeyLength ?? 255;
-  const inFlight = new Map<string, { fingerprint: string }>();
-  const size = new CollectionSize();
+  const leaseMs = (options.leaseSeconds ?? 60) * 1000;
 
-  const records = (): Readonly<Record<string, IdempotencyRecord>> => store.data[collection] ?? {};
-  const isLive = (record: IdempotencyRecord, nowMs: number) => nowMs < record.storedAtMs + retentionMs;
-
-  /** Ids to drop before storing one more: expired ones, then the oldest beyond the cap. */
-  function evictions(nowMs: number): string[] {
-    const all = records();
-    let remaining = size.of(all);
-    const out: string[] = [];
-    // Records are kept in the order they were stored (re-stored keys move to the end), which is
-    // also the order they expire in: the walk stops at the first live record within the cap.
-    for (const id in all) {
-      if (remaining < maxRecords && isLive(all[id] as IdempotencyRecord, nowMs)) break;
-      out.push(id);
-      remaining--;
-    }
-    return out;
+  /** Drops the oldest records while they are expired or one too many: two at most per call. */
+  async function evictOldest(nowMs: number): Promise<void> {
+    const oldest = await store.page(collection, KEY_OWNER, { newestFirst: false, limit: 2 });
+    const count = await store.count(collection, KEY_OWNER);
+    const items = oldest?.items ?? [];
+    let drop = 0;
+    while (drop < items.length && (count - drop >= maxRecords || nowMs >= (items[drop] as KeyRecord).storedAtMs + retentionMs)) drop++;
+    if (drop === 0) return;
+    const ids = (oldest?.ids ?? []).slice(0, drop);
+    await store.commit((tx) => ids.forEach((id) => tx.delete(collection, id)));
   }
 
-  async function remember(storeKey: string, record: IdempotencyRecord): Promise<void> {
-    await store.commit((tx) => {
-      const evicted = evictions(record.storedAtMs);
-      for (const id of evicted) tx.delete(collection, id);
-      const replaced = !evicted.includes(storeKey) && Object.hasOwn(records(), storeKey);
-      if (replaced) tx.delete(collection, storeKey); // so that it moves to the end of the order
-      tx.put(collection, storeKey, record as D[C][string]);
-      size.adjust(1 - evicted.length - Number(replaced));
-    });
-  }
-
-  return function idempotencyKeys(req, res, next) {
+  return async function idempotencyKeys(req, res, next) {
     if (!MUTATING.has(req.method)) return next(); // ignored on reads, even when malformed
     const key = singleHeader(req, 'Idempotency-Key');
     if (key === undefined) return next();
@@ -101,57 +122,43 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
     const fingerprint = requestFingerprint(req.method, req.originalUrl, req.body);
     const mismatch = () => fail({ kind: 'idempotency_mismatch', status: 409, field: 'Idempotency-Key', message: `Idempotency-Key '${key}' was already used with a different request` });
 
-    const running = inFlight.get(storeKey);
-    if (running) {
-      if (running.fingerprint !== fingerprint) mismatch();
+    const claimToken = randomUUID();
+    const claimed = await store.claimKey(collection, storeKey, { fingerprint, claimToken, nowMs: clock.nowMs(), retentionMs, leaseMs });
+    if (claimed.state === 'in_flight') {
+      if (claimed.fingerprint !== fingerprint) mismatch();
       fail({ kind: 'idempotency_conflict', status: 409, field: 'Idempotency-Key', message: `a request with Idempotency-Key '${key}' is still being processed; retry shortly` });
     }
-
-    const stored = store.get(collection, storeKey) as IdempotencyRecord | undefined;
-    if (stored && isLive(stored, clock.nowMs())) {
-      if (stored.fingerprint !== fingerprint) mismatch();
-      res.status(stored.status).set('Idempotent-Replayed', 'true');
-      if (stored.contentType) res.set('Content-Type', stored.contentType);
-      res.send(Buffer.from(stored.body, 'utf8'));
+    if (claimed.state === 'done') {
+      if (claimed.record.fingerprint !== fingerprint) mismatch();
+      res.status(claimed.record.status).set('Idempotent-Replayed', 'true');
+      if (claimed.record.contentType) res.set('Content-Type', claimed.record.contentType);
+      res.send(Buffer.from(claimed.record.body, 'utf8'));
       return;
     }
 
-    const marker = { fingerprint };
-    inFlight.set(storeKey, marker);
-    const release = () => {
-      if (inFlight.get(storeKey) === marker) inFlight.delete(storeKey);
+    let completed = false;
+    const recordOf = (status: number, contentType: string | null, body: string): KeyRecord => ({ fingerprint, status, contentType, body, storedAtMs: clock.nowMs() });
+    res.locals.heldKey = {
+      complete(tx, status, body) {
+        completed = true;
+        tx.completeKey(collection, storeKey, claimToken, recordOf(status, JSON_CONTENT_TYPE, JSON.stringify(body)));
+      },
     };
-    // The marker stays until the answer is complete, even when the client has gone away: a
-    // client that timed out and retries must get 409 `conflict` (then the stored answer), not a
+    // The claim holds until the answer is complete, even when the client has gone away: a
+    // client that timed out and retries gets 409 `conflict` (then the stored answer), never a
     // second run of an operation that is still under way.
     beforeResponseEnds(res, async ({ status, contentType, body }) => {
-      release();
-      if (isTransientStatus(status)) return;
-      const record: IdempotencyRecord = { fingerprint, status, contentType, body: body.toString('utf8'), storedAtMs: clock.nowMs() };
-      // A failed write must not swallow the answer itself: the client still gets it.
-      await remember(storeKey, record).catch(() => undefined);
+      try {
+        // A transient answer (a failed commit's 500 among them) frees the key for a retry.
+        if (isTransientStatus(status)) return await store.releaseKey(collection, storeKey, claimToken);
+        if (completed) return; // committed with the request's own writes
+        await store.commit((tx) => tx.completeKey(collection, storeKey, claimToken, recordOf(status, contentType, body.toString('utf8'))));
+      } catch {
+        // A failed write must not swallow the answer itself: the client still gets it, and the
+        // claim lapses after its lease.
+      }
     });
+    await evictOldest(clock.nowMs());
     next();
   };
-}
-
-/**
- * The number of records, counted once per collection object and then kept by the middleware,
- * its only writer. A store reset swaps the object, which triggers a recount.
- */
-class CollectionSize {
-  private counted: object | undefined;
-  private size = 0;
-
-  of(records: object): number {
-    if (records !== this.counted) {
-      this.counted = records;
-      this.size = Object.keys(records).length;
-    }
-    return this.size;
-  }
-
-  adjust(delta: number): void {
-    this.size += delta;
-  }
 }

@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { applyOps } from './store.js';
+import { applyOps } from './embedded-store.js';
 import { formatEntry, JournalFile } from './journal-file.js';
 import { LockFile } from './lock-file.js';
 import { readSnapshot, removeLeftovers, serializeSnapshot, writeSnapshot } from './snapshot-file.js';

@@ -71,6 +71,8 @@ export interface PageQuery {
 
 export interface RecordPage<V> {
   items: V[];
+  /** The id of each item, in the same order. */
+  ids: string[];
   hasMore: boolean;
 }
 
@@ -84,7 +86,7 @@ export interface RecordPage<V> {
  * const schemas: CollectionSchemas<NorcapData> = { norcapDistributions: { owner: (r) => r.owner } };
  */
 export type CollectionSchemas<D extends Collections> = {
-  [C in keyof D & string]?: { owner(record: D[C][string]): string };
+  [C in keyof D]?: { owner(record: D[C][string]): string };
 };
 
 /** A claim on an idempotency key. */

@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { RenderedError } from '../api-module.js';
+import { toFailure, type Failure } from '../errors.js';
+
+/**
+ * The end of a pipeline: whatever was thrown becomes a `Failure`, noted on the request's state
+ * (the journal and the log read it), and `render` turns it into that pipeline's own envelope.
+ * A renderer that throws still answers, with `fallback`: never a hang or a stack.
+ *
+ * @example
+ * router.use(renderFailures((failure, path) => renderNovaError(failure, { path })));
+ */
+export function renderFailures(render: (failure: Failure, path: string) => RenderedError): ErrorRequestHandler {
+  return function renderFailure(error, _req, res, _next) {
+    const failure = toFailure(error);
+    const state = res.locals.request;
+    state.failure = failure;
+    if (failure.kind === 'internal') state.internalError = error;
+    if (res.headersSent) return;
+    let rendered: RenderedError;
+    try {
+      rendered = render(failure, state.path);
+    } catch (renderError) {
+      state.internalError = renderError;
+      sendPlain500(res);
+      return;
+    }
+    if (rendered.headers) res.set(rendered.headers);
+    res.status(rendered.status).json(rendered.body);
+  };
+}
+
+function sendPlain500(res: Response): void {
+  res.status(500).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'internal error' }));
+}

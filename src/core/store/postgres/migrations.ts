@@ -1,0 +1,152 @@
+import type { Pool } from 'pg';
+import { inTransaction } from './pool.js';
+import { quoteIdent } from './quote.js';
+
+/**
+ * The schema, as numbered migrations applied in order and never edited once released: a change
+ * is a new entry. The SQL lives in this module rather than in `.sql` files so `tsc` carries it
+ * into `dist/` and the npm package with nothing to copy or locate at run time.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records',
+    sql: `
+-- Every collection's records, scoped by workspace ('default' until workspaces arrive).
+-- value is json, not jsonb: json keeps the text as written, so a record reads back with its
+-- keys in their order (jsonb sorts them) and strings may hold \\u0000 (jsonb refuses it).
+CREATE SEQUENCE record_seq AS bigint;
+CREATE TABLE records (
+  workspace text NOT NULL,
+  collection text NOT NULL,
+  id text NOT NULL,
+  -- The owner a page is listed under (CollectionSchemas); null in unowned collections.
+  owner text,
+  -- Creation order; a put over an existing record keeps it.
+  seq bigint NOT NULL DEFAULT nextval('record_seq'),
+  value json NOT NULL,
+  PRIMARY KEY (workspace, collection, id)
+);
+ALTER SEQUENCE record_seq OWNED BY records.seq;
+-- Serves every page (keyset on seq after the cursor) in O(offset + limit).
+CREATE INDEX records_owner_seq ON records (workspace, collection, owner, seq);
+
+-- Records per owner ('' for unowned collections), kept by the statement triggers below in the
+-- same transaction as the writes: a count is one row, whatever the number of records.
+CREATE TABLE record_counts (
+  workspace text NOT NULL,
+  collection text NOT NULL,
+  owner text NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (workspace, collection, owner)
+);
+CREATE FUNCTION record_counts_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO record_counts AS c (workspace, collection, owner, n)
+  SELECT workspace, collection, coalesce(owner, ''), count(*) FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (workspace, collection, owner) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION record_counts_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE record_counts c SET n = c.n - d.n
+  FROM (SELECT workspace, collection, coalesce(owner, '') AS owner, count(*) AS n FROM old_rows GROUP BY 1, 2, 3) d
+  WHERE c.workspace = d.workspace AND c.collection = d.collection AND c.owner = d.owner;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION record_counts_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO record_counts AS c (workspace, collection, owner, n)
+  SELECT workspace, collection, owner, sum(d) FROM (
+    SELECT workspace, collection, coalesce(owner, '') AS owner, -1 AS d FROM old_rows
+    UNION ALL SELECT workspace, collection, coalesce(owner, ''), 1 FROM new_rows
+  ) moves GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+  ON CONFLICT (workspace, collection, owner) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER records_count_insert AFTER INSERT ON records
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_counts_add();
+CREATE TRIGGER records_count_delete AFTER DELETE ON records
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION record_counts_remove();
+CREATE TRIGGER records_count_update AFTER UPDATE ON records
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_counts_move();
+
+-- Idempotency keys being answered: one row per claimed key until its answer is stored
+-- (tx.completeKey deletes it in the answer's transaction) or released. A claim whose
+-- lease_until has passed may be taken over (its instance died mid-request).
+CREATE TABLE idempotency_claims (
+  workspace text NOT NULL,
+  collection text NOT NULL,
+  id text NOT NULL,
+  claim_token text NOT NULL,
+  fingerprint text NOT NULL,
+  lease_until timestamptz NOT NULL,
+  PRIMARY KEY (workspace, collection, id)
+);
+
+-- Workspaces whose fixtures are in: the first instance to start seeds, later ones find the row.
+CREATE TABLE workspaces (
+  workspace text PRIMARY KEY,
+  seeded_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Shared sandbox state beside the records (the clock's offset and freeze, ...), one JSON value
+-- per key and workspace. Created here for the control plane to move onto; unused so far.
+CREATE TABLE sandbox_state (
+  workspace text NOT NULL,
+  key text NOT NULL,
+  value json NOT NULL,
+  PRIMARY KEY (workspace, key)
+);
+
+-- Armed faults, shared by every instance: arming order, how many requests each still answers
+-- (null: until disarmed), and the fault itself. Created here for the fault registry to move
+-- onto; unused so far.
+CREATE TABLE faults (
+  workspace text NOT NULL,
+  id text NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  remaining integer,
+  value json NOT NULL,
+  PRIMARY KEY (workspace, id)
+);
+`,
+  },
+];
+
+/** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */
+const MIGRATION_LOCK = 0x46534d31; // 'FSM1'
+
+/**
+ * Brings the schema up to date: in one transaction, under an advisory lock on the schema, so
+ * instances starting together queue up and only the first applies anything. Returns the
+ * versions this call applied. `schema` is created when missing (tests use one per suite);
+ * without it, the connection's current schema is used.
+ */
+export async function migrate(pool: Pool, schema?: string): Promise<number[]> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2::text, current_schema())))', [MIGRATION_LOCK, schema ?? null]);
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((row) => row.version));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,241 @@
+import { once } from 'node:events';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, expect, test } from '@jest/globals';
+import { StoreUnavailableError } from '../../src/core/store/errors.js';
+import { MIGRATIONS, migrate, openPostgres, pageStatement, type PostgresRecordStore } from '../../src/core/store/postgres/index.js';
+import type { CollectionSchemas } from '../../src/core/store/record-store.js';
+import type { Collections } from '../../src/core/store/types.js';
+import { ensureBuilt } from '../platform/child-server.js';
+import { databaseUrl, describePostgres, testSchema, withAdmin, type TestSchema } from '../support/postgres.js';
+
+/** What only the PostgreSQL store has to prove: migrations, seeding, query plans, an unreachable database. */
+
+interface Item {
+  id: string;
+  owner: string;
+}
+interface Data extends Collections {
+  items: Record<string, Item>;
+}
+const schemas: CollectionSchemas<Data> = { items: { owner: (item: Item) => item.owner } };
+const fixtures = (): Data => ({ items: { f1: { id: 'f1', owner: 'alice' }, f2: { id: 'f2', owner: 'bob' } } });
+
+describePostgres('PostgreSQL store', () => {
+  const schemas_: TestSchema[] = [];
+  const stores: PostgresRecordStore<Data>[] = [];
+  /** A schema of its own, dropped after the suite. */
+  const freshSchema = (): TestSchema => {
+    const schema = testSchema();
+    schemas_.push(schema);
+    return schema;
+  };
+  const open = async (schema: TestSchema, options: { url?: string; workspace?: string } = {}) => {
+    const store = await openPostgres({ url: options.url ?? schema.url, schema: schema.name, workspace: options.workspace, schemas, fixtures, max: 3 });
+    stores.push(store);
+    return store;
+  };
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close().catch(() => {})));
+    await Promise.all(schemas_.map((schema) => schema.drop()));
+  });
+
+  test('5 instances starting at once on a fresh schema: all start, migrations applied once, fixtures seeded once', async () => {
+    const schema = freshSchema();
+    const started = await Promise.all(Array.from({ length: 5 }, () => open(schema)));
+    expect(started).toHaveLength(5);
+    const state = await withAdmin(async (client) => {
+      const migrations = await client.query('SELECT version, name FROM schema_migrations ORDER BY version');
+      const records = await client.query('SELECT workspace, id, owner FROM records ORDER BY seq');
+      const workspaces = await client.query('SELECT workspace FROM workspaces');
+      return { migrations: migrations.rows, records: records.rows, workspaces: workspaces.rows };
+    }, schema.name);
+    expect(state).toEqual({
+      migrations: MIGRATIONS.map(({ version, name }) => ({ version, name })),
+      records: [
+        { workspace: 'default', id: 'f1', owner: 'alice' },
+        { workspace: 'default', id: 'f2', owner: 'bob' },
+      ],
+      workspaces: [{ workspace: 'default' }],
+    });
+    expect(await started[4]?.count('items')).toBe(2);
+  });
+
+  test('a restart neither migrates nor seeds again: the state survives it', async () => {
+    const schema = freshSchema();
+    const first = await open(schema);
+    await first.commit((tx) => {
+      tx.delete('items', 'f1');
+      tx.put('items', 'n1', { id: 'n1', owner: 'alice' });
+    });
+    await first.close();
+    const again = await open(schema);
+    expect(await again.scan('items')).toEqual([
+      { id: 'f2', owner: 'bob' },
+      { id: 'n1', owner: 'alice' },
+    ]);
+    expect(await migrate(again.pool, schema.name)).toEqual([]);
+    // Another workspace in the same schema is seeded on its first start.
+    const other = await open(schema, { workspace: 'other' });
+    expect(await other.scan('items')).toEqual(Object.values(fixtures().items));
+  });
+
+  test('the built package (dist/) carries the migrations', async () => {
+    ensureBuilt();
+    const built = (await import(new URL('../../dist/core/store/postgres/index.js', import.meta.url).href)) as { openPostgres: typeof openPostgres };
+    const schema = freshSchema();
+    const store = await built.openPostgres({ url: schema.url, schema: schema.name, schemas, fixtures, max: 1 });
+    try {
+      expect(await store.get('items', 'f1')).toEqual({ id: 'f1', owner: 'alice' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a page is an index scan reading O(offset + limit) rows, even for an owner with 20k records', async () => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    await withAdmin(async (client) => {
+      await client.query(`INSERT INTO records (workspace, collection, id, owner, value)
+        SELECT 'default', 'items', o || i, o, json_build_object('id', o || i, 'owner', o)
+        FROM generate_series(1, 20000) AS i, unnest(ARRAY['big', 'other']) AS o ORDER BY i`);
+      await client.query('ANALYZE records');
+    }, schema.name);
+    expect(await store.count('items', 'big')).toBe(20000);
+    const cursor = await withAdmin((client) => client.query<{ seq: string }>("SELECT seq FROM records WHERE id = 'big10000'"), schema.name);
+    const afterSeq = cursor.rows[0]?.seq;
+    for (const newestFirst of [true, false]) {
+      const statement = pageStatement({ workspace: 'default', collection: 'items', owner: 'big', afterSeq, newestFirst, limit: 20, offset: 30 });
+      const plan = await withAdmin(
+        (client) => client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values),
+        schema.name,
+      );
+      const scan = findScan(plan.rows[0]?.['QUERY PLAN'][0].Plan);
+      expect(scan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_owner_seq', 'Scan Direction': newestFirst ? 'Backward' : 'Forward' });
+      expect(scan?.['Actual Rows']).toBeLessThanOrEqual(30 + 20 + 1);
+    }
+    const page = await store.page('items', 'big', { limit: 2, newestFirst: true, after: 'big10000', offset: 1 });
+    expect(page).toEqual({ items: [{ id: 'big9998', owner: 'big' }, { id: 'big9997', owner: 'big' }], hasMore: true });
+  });
+
+  test('an unreachable database (a closed port) rejects with StoreUnavailableError at once', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const error = await openPostgres({ url: `postgres://postgres@127.0.0.1:${port}/nowhere`, schemas, fixtures }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/unavailable/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a server that accepts but never answers rejects with StoreUnavailableError after connectionTimeoutMs', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await listen(silent);
+    try {
+      const started = Date.now();
+      const error = await openPostgres({
+        url: `postgres://postgres@127.0.0.1:${port(silent)}/nowhere`,
+        schemas,
+        fixtures,
+        connectionTimeoutMs: 300,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  test('the database going away after start: every operation rejects with StoreUnavailableError, none hangs', async () => {
+    const schema = freshSchema();
+    const proxy = await tcpProxy(databaseUrl as string);
+    const store = await openPostgres({ url: proxy.url, schema: schema.name, schemas, fixtures, connectionTimeoutMs: 500, max: 2 });
+    stores.push(store);
+    expect(await store.get('items', 'f1')).toEqual({ id: 'f1', owner: 'alice' });
+    await proxy.close();
+    const claim = { fingerprint: 'f', claimToken: 't', nowMs: 0, retentionMs: 1, leaseMs: 1000 };
+    const outcomes = await Promise.all([
+      store.get('items', 'f1'),
+      store.page('items', 'alice', { limit: 1, newestFirst: true }),
+      store.count('items', 'alice'),
+      store.scan('items'),
+      store.commit((tx) => tx.put('items', 'x', { id: 'x', owner: 'alice' })),
+      store.claimKey('items', 'k', claim),
+      store.releaseKey('items', 'k', 't'),
+      store.reset(),
+    ].map((p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => e)));
+    for (const outcome of outcomes) expect(outcome).toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Scan Direction'?: string;
+  'Actual Rows'?: number;
+  Plans?: PlanNode[];
+}
+
+function findScan(node: PlanNode | undefined): PlanNode | undefined {
+  if (!node) return undefined;
+  if (node['Node Type'].includes('Scan')) return node;
+  for (const child of node.Plans ?? []) {
+    const found = findScan(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function listen(server: Server): Promise<void> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+}
+
+function port(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await listen(server);
+  const free = port(server);
+  await new Promise((resolve) => server.close(resolve));
+  return free;
+}
+
+/**
+ * A TCP proxy to the test database (unix socket or TCP), so a test can cut the database off:
+ * `close` drops every connection and stops accepting new ones.
+ */
+async function tcpProxy(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const parsed = new URL(target);
+  const host = parsed.searchParams.get('host') ?? parsed.hostname;
+  const upstreamPort = Number(parsed.port || 5432);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = host.startsWith('/') ? connect(`${host}/.s.PGSQL.${upstreamPort}`) : connect(upstreamPort, host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await listen(server);
+  const url = new URL(target);
+  url.searchParams.delete('host');
+  url.hostname = '127.0.0.1';
+  url.port = String(port(server));
+  return {
+    url: url.href,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

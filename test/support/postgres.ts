@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { describe, test } from '@jest/globals';
+import pg from 'pg';
+
+/**
+ * PostgreSQL for the tests, from `DATABASE_URL` (`eval "$(scripts/test-postgres.sh start)"`
+ * starts a throwaway one; `.ci/run` does). Without it, PostgreSQL suites are skipped with a
+ * notice locally and fail under `CI=true`, so CI can never pass without running them.
+ */
+export const databaseUrl: string | undefined = process.env.DATABASE_URL || undefined;
+
+const HOW_TO =
+  'PostgreSQL tests need DATABASE_URL: run `eval "$(scripts/test-postgres.sh start)"` first ' +
+  '(a throwaway cluster in a temporary folder; `scripts/test-postgres.sh stop` removes it).';
+
+let noticePrinted = false;
+
+/** `describe` for a suite that needs PostgreSQL (see above for what happens without one). */
+export function describePostgres(name: string, body: () => void): void {
+  if (databaseUrl) {
+    describe(name, body);
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      test('has a PostgreSQL to run against', () => {
+        throw new Error(`DATABASE_URL is not set under CI=true. ${HOW_TO}`);
+      });
+    });
+    return;
+  }
+  if (!noticePrinted) {
+    noticePrinted = true;
+    console.warn(`Skipping PostgreSQL suites. ${HOW_TO}`);
+  }
+  describe.skip(name, body);
+}
+
+/** A schema of its own for one suite: unique name, created on first use by the migrations, dropped by `drop`. */
+export interface TestSchema {
+  readonly name: string;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, uniquely named schema (not created yet: `openPostgres({ schema })` creates it). */
+export function testSchema(): TestSchema {
+  const url = requireUrl();
+  const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    name,
+    url,
+    drop: () => withAdmin((client) => client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`)).then(() => undefined),
+  };
+}
+
+/** One connection outside any store, for setup and inspection (search_path: `schema` when given). */
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>, schema?: string): Promise<T> {
+  const client = new pg.Client({ connectionString: requireUrl(), ...(schema && { options: `-c search_path=${schema}` }) });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function requireUrl(): string {
+  if (!databaseUrl) throw new Error(HOW_TO);
+  return databaseUrl;
+}
