@@ -4,6 +4,10 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Generous per test: on a loaded 2-core machine a sandbox's start alone can take seconds. No
+  // test waits on the wall clock (the sandbox clock and ephemeral ports do), so this only
+  // bounds a hang.
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
