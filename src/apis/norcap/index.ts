@@ -1,5 +1,5 @@
-import express, { Router } from 'express';
-import { JSON_MEDIA_TYPES } from '../../core/validation.js';
+import { Router } from 'express';
+import { jsonBody } from '../../core/pipeline/body.js';
 import type { ApiModule } from '../../core/api-module.js';
 import { arrayQueryValues, requestValidation } from '../../core/validation.js';
 import { norcapAuth } from './auth.js';
@@ -24,7 +24,7 @@ export const norcapApi: ApiModule<NorcapData> = {
   router(ctx, { bodyLimit }) {
     const router = Router();
     router.use(norcapAuth(ctx.store));
-    router.use(express.json({ limit: bodyLimit, type: JSON_MEDIA_TYPES }));
+    router.use(jsonBody(bodyLimit));
     router.get('/v3/custody/distributions', arrayQueryValues(['filter.status', 'filter.brokerageAccountId']));
     router.use(requestValidation('norcap'));
     router.post('/v3/custody/distributions', createDistributions(ctx));
