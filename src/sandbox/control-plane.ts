@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { API_MODULES, type SandboxData } from '../apis/index.js';
 import type { AppContext } from '../core/api-module.js';
 import { fail } from '../core/errors.js';
@@ -13,7 +13,7 @@ import { journalObserver } from './observe-requests.js';
 import type { RequestObserver } from '../core/pipeline/resolve-request.js';
 import { renderFailures } from '../core/pipeline/render-failure.js';
 import { renderProblem } from './problem.js';
-import { JSON_MEDIA_TYPES } from '../core/validation.js';
+import { jsonBody } from '../core/pipeline/body.js';
 import { coverageRoutes } from './routes/coverage-routes.js';
 import { faultRoutes } from './routes/fault-routes.js';
 import { journalRoutes } from './routes/journal-routes.js';
@@ -96,7 +96,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
 
   const router = Router();
   router.use(requireAdmin(access));
-  router.use(express.json({ limit: '100kb', type: JSON_MEDIA_TYPES }));
+  router.use(jsonBody('100kb'));
   router.use(requestValidation('sandbox'));
   router.use(stateRoutes({ clock: ctx.clock, reset, advanceClock }));
   router.use(faultRoutes(faults));

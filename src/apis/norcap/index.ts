@@ -1,6 +1,7 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { jsonBody } from '../../core/pipeline/body.js';
 import type { ApiModule } from '../../core/api-module.js';
-import { JSON_MEDIA_TYPES, literalQueryKeys, requestValidation } from '../../core/validation.js';
+import { literalQueryKeys, requestValidation } from '../../core/validation.js';
 import { norcapAuth } from './auth.js';
 import { createDistributions } from './create-distributions.js';
 import { renderNorcapError } from './envelope.js';
@@ -23,7 +24,7 @@ export const norcapApi: ApiModule<NorcapData> = {
   router(ctx, { bodyLimit }) {
     const router = Router();
     router.use(norcapAuth(ctx.store));
-    router.use(express.json({ limit: bodyLimit, type: JSON_MEDIA_TYPES }));
+    router.use(jsonBody(bodyLimit));
     router.get('/v3/custody/distributions', literalQueryKeys('norcap', 'get', '/v3/custody/distributions'));
     router.use(requestValidation('norcap'));
     router.post('/v3/custody/distributions', createDistributions(ctx));

@@ -2,7 +2,8 @@ import express, { Router } from 'express';
 import type { ApiModule } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
-import { JSON_MEDIA_TYPES, requestValidation } from '../../core/validation.js';
+import { requestValidation } from '../../core/validation.js';
+import { jsonBody, refuseDeclaredOversize } from '../../core/pipeline/body.js';
 import { KEY_OWNER } from '../../core/idempotency/middleware.js';
 import { novaBearerAuth } from './bearer-auth.js';
 import { callerOf } from './caller.js';
@@ -39,10 +40,10 @@ export const novaApi: ApiModule<NovaData> = {
     // Paths are matched as the spec spells them: `/v1/Entities` is no route, as the operation
     // index (strict mode, coverage, the journal) already sees it.
     const router = Router({ caseSensitive: true });
-    const json = express.json({ limit: bodyLimit, type: JSON_MEDIA_TYPES });
+    const json = jsonBody(bodyLimit);
     // The token endpoint takes a form (RFC 6749; a JSON body is parsed to be refused clearly),
     // under the same size limit. Its client credentials may be in that form, so it is read first.
-    router.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: bodyLimit }), json);
+    router.use(TOKEN_PATH, refuseDeclaredOversize(bodyLimit), express.urlencoded({ extended: false, limit: bodyLimit }), json);
     // Order matters: who is calling (before the body is read: no token, 401, whatever the body),
     // for which organization, the body, then the idempotency key (scoped to both, fingerprinting
     // the body), and only then validation, so that a validation error is an answer the key

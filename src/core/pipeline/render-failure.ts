@@ -11,7 +11,7 @@ import { toFailure, type Failure } from '../errors.js';
  * router.use(renderFailures((failure, path) => renderNovaError(failure, { path })));
  */
 export function renderFailures(render: (failure: Failure, path: string) => RenderedError): ErrorRequestHandler {
-  return function renderFailure(error, _req, res, _next) {
+  return function renderFailure(error, req, res, _next) {
     const failure = toFailure(error);
     const state = res.locals.request;
     state.failure = failure;
@@ -26,6 +26,10 @@ export function renderFailures(render: (failure: Failure, path: string) => Rende
       return;
     }
     if (rendered.headers) res.set(rendered.headers);
+    // Refused before its body was read (401 first, a body announced over the limit): the client
+    // may still be sending it, or stall. Close the connection after the answer instead of
+    // reading on, so a refused upload costs nothing.
+    if (!req.complete) res.set('Connection', 'close');
     res.status(rendered.status).json(rendered.body);
   };
 }
