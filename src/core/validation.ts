@@ -15,7 +15,7 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
  * router.use(requestValidation('norcap'));
  */
 export function requestValidation(api: ApiName): RequestHandler[] {
-  return OpenApiValidator.middleware({
+  const validator = OpenApiValidator.middleware({
     apiSpec: cloneSpec(api) as unknown as ValidatorSpec,
     // Parameters are always coerced from strings by the validator; bodies never are ("1234" is not an integer).
     validateRequests: { allowUnknownQueryParameters: false },
@@ -28,7 +28,23 @@ export function requestValidation(api: ApiName): RequestHandler[] {
     // and be answered with a body that breaks the very spec that let it in.
     ajvFormats: { mode: 'full' },
   }) as RequestHandler[];
+  return [...validator, requireDeclaredBody];
 }
+
+/**
+ * `requestBody: required: true` holds for every body schema. express-openapi-validator enforces
+ * it only when the body's schema has a `required` list of its own (it reads that list as the
+ * flag), so an array body (Nova's creates) sent with no body at all (no `Content-Length`) went
+ * through to the handler. Runs after the validator, which has matched the operation and
+ * checked the content type, so only the missing body is left to answer: 400, no field named.
+ */
+const requireDeclaredBody: RequestHandler = function requireDeclaredBody(req, _res, next) {
+  const operation = (req as Request & { openapi?: { schema?: { requestBody?: { required?: boolean } } } }).openapi?.schema;
+  if (operation?.requestBody?.required === true && req.body === undefined) {
+    fail({ kind: 'validation', status: 400, message: 'request body is required' });
+  }
+  next();
+};
 
 /**
  * Lets a repeated-or-single query value reach the validator as an array, so
