@@ -9,6 +9,7 @@ export interface CliOptions extends SandboxOptions {
   strict: boolean;
   quiet: boolean;
   autoAdvance: boolean;
+  repairData: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -32,6 +33,7 @@ const BOOLEAN_FLAGS = [
   { key: 'strict', env: 'SANDBOX_STRICT' },
   { key: 'quiet', env: 'SANDBOX_QUIET' },
   { key: 'autoAdvance', env: 'SANDBOX_AUTO_ADVANCE' },
+  { key: 'repairData', env: 'SANDBOX_REPAIR_DATA' },
 ] as const;
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
@@ -61,6 +63,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--host <host>', 'address to listen on (beyond loopback needs --admin-token)').env('HOST').default('127.0.0.1'))
     .addOption(new Option('--seed <seed>', 'seed for generated fixtures and ids (reproducible runs)').env('SANDBOX_SEED').argParser(integer('seed', 0, 2 ** 31 - 1)))
     .addOption(new Option('--data <file>', 'keep all state in this JSON file (and FILE.journal); a restart resumes it').env('SANDBOX_DATA'))
+    .addOption(new Option('--repair-data', 'a data journal with a gap: keep what is before it (and say so on stderr) instead of refusing to start').env('SANDBOX_REPAIR_DATA'))
     .addOption(new Option('--strict', 'check every response against its spec; a drifting one answers 500 naming the violation').env('SANDBOX_STRICT'))
     .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
@@ -90,11 +93,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     quiet?: boolean;
     adminToken?: string;
     autoAdvance?: boolean;
+    repairData?: boolean;
     coverageOut?: string;
     frozenClock?: Date;
   }>();
   // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
-  const flags = { strict: false, quiet: false, autoAdvance: false };
+  const flags = { strict: false, quiet: false, autoAdvance: false, repairData: false };
   for (const { key, env: name } of BOOLEAN_FLAGS) {
     if (program.getOptionValueSource(key) !== 'env') flags[key] = opts[key] === true;
     else flags[key] = booleanWord(program, name, String(env[name]));

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   bodyLimit?: string;
   /** Keep all state in this lowdb JSON file (and its journal); a restart resumes it. Default: memory. */
   data?: string;
+  /** A `data` journal with a gap (seq N followed by seq M): keep what is before it and say so, instead of refusing to start. */
+  repairData?: boolean;
   /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
   strict?: boolean;
   /** No per-request log lines, even when a `logger` is given. */
@@ -77,7 +79,7 @@ export interface Sandbox {
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const random = createRandom(options.seed);
   const fixtureState = buildFixtures(random);
-  const persistence = options.data ? new FilePersistence<SandboxData>(options.data) : undefined;
+  const persistence = options.data ? new FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
   const store = await Store.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), persistence });
   // A restart under the same --seed would replay the id stream from its start and hand out ids
   // already stored; the journal's sequence number moves the stream on, reproducibly.

@@ -26,6 +26,7 @@ describe('command line', () => {
       quiet: false,
       adminToken: undefined,
       autoAdvance: false,
+      repairData: false,
       coverageOut: undefined,
       frozenAt: undefined,
     });
@@ -45,6 +46,7 @@ describe('command line', () => {
       quiet: true,
       adminToken: 's3cret',
       autoAdvance: true,
+      repairData: false,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
     });
@@ -72,6 +74,7 @@ describe('command line', () => {
       quiet: true,
       adminToken: 'tok',
       autoAdvance: true,
+      repairData: false,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
     });
