@@ -28,6 +28,10 @@ function instant(value: string): Date {
   return date;
 }
 
+function hostNames(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((name) => name.trim()).filter((name) => name !== '')];
+}
+
 /** Boolean flags whose environment twin is read as a word, not just "is it set". */
 const BOOLEAN_FLAGS = [
   { key: 'strict', env: 'SANDBOX_STRICT' },
@@ -67,6 +71,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--strict', 'check every response against its spec; a drifting one answers 500 naming the violation').env('SANDBOX_STRICT'))
     .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
+    .addOption(new Option('--allowed-host <name>', 'a Host name the /_sandbox controls answer to besides loopback and the listen host (repeatable; the variable takes a comma-separated list)').env('SANDBOX_ALLOWED_HOSTS').argParser(hostNames))
     .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
     .addOption(new Option('--coverage-out <file>', 'on shutdown, write the contract-coverage report (JSON) here and print it as a table on stdout').env('SANDBOX_COVERAGE_OUT'))
     .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only POST /_sandbox/clock/advance moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
@@ -92,6 +97,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     strict?: boolean;
     quiet?: boolean;
     adminToken?: string;
+    allowedHost?: string[];
     autoAdvance?: boolean;
     repairData?: boolean;
     coverageOut?: string;
@@ -109,6 +115,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     seed: opts.seed,
     data: opts.data,
     adminToken: opts.adminToken,
+    allowedHosts: opts.allowedHost ?? [],
     coverageOut: opts.coverageOut,
     frozenAt: opts.frozenClock,
     ...flags,

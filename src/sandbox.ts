@@ -38,6 +38,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** Bearer token the `/_sandbox` control API requires (mandatory when listening beyond loopback). */
   adminToken?: string;
+  /** Host names the `/_sandbox` controls answer to besides loopback and the listen host (`--allowed-host`). */
+  allowedHosts?: string[];
   /** Distributions progress through their statuses as the sandbox clock advances. */
   autoAdvance?: boolean;
   /** Write the contract-coverage report (JSON) here when the sandbox stops. */
@@ -87,6 +89,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
+  control.access.hosts.add(options.allowedHosts ?? []);
   const logger = options.quiet ? undefined : options.logger;
   const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger });
   let server: Server | undefined;

@@ -110,5 +110,5 @@ describe('the CLI on a data file with a gap', () => {
     });
     // Repaired for good: a start without the option is clean.
     expect(await runCli([])).toEqual({ code: 'started', listening: true, stderr: '' });
-  });
+  }, 30_000);
 });
