@@ -13,8 +13,8 @@ import { httpJson, startChild, type ChildServer } from '../platform/child-server
 jest.setTimeout(120_000);
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20240420;
-const ROUNDS = 3;
-const WORKERS = 8;
+const ROUNDS = 6;
+const WORKERS = 16;
 
 /** mulberry32: a small seeded generator, so the kill moments repeat run to run. */
 function seeded(seed: number): () => number {
