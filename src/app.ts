@@ -50,6 +50,8 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // No body is ever to be sniffed into something else (a JSON error read as HTML, say).
+  app.use((_req, res, next) => void (res.setHeader('X-Content-Type-Options', 'nosniff'), next()));
   app.set('query parser', 'extended'); // qs: filter[status][]=a → { filter: { status: ['a'] } }
 
   const control = options.control ?? createControlPlane(ctx);

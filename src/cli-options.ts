@@ -12,6 +12,7 @@ export interface CliOptions extends SandboxOptions {
   quiet: boolean;
   autoAdvance: boolean;
   cors: boolean;
+  repairData: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -30,12 +31,17 @@ function instant(value: string): Date {
   return date;
 }
 
+function hostNames(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((name) => name.trim()).filter((name) => name !== '')];
+}
+
 /** Boolean flags whose environment twin is read as a word, not just "is it set". */
 const BOOLEAN_FLAGS = [
   { key: 'strict', env: 'SANDBOX_STRICT' },
   { key: 'quiet', env: 'SANDBOX_QUIET' },
   { key: 'autoAdvance', env: 'SANDBOX_AUTO_ADVANCE' },
   { key: 'cors', env: 'SANDBOX_CORS' },
+  { key: 'repairData', env: 'SANDBOX_REPAIR_DATA' },
 ] as const;
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
@@ -65,9 +71,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--host <host>', 'address to listen on (beyond loopback needs --admin-token)').env('HOST').default('127.0.0.1'))
     .addOption(new Option('--seed <seed>', 'seed for generated fixtures and ids (reproducible runs)').env('SANDBOX_SEED').argParser(integer('seed', 0, 2 ** 31 - 1)))
     .addOption(new Option('--data <file>', 'keep all state in this JSON file (and FILE.journal); a restart resumes it').env('SANDBOX_DATA'))
+    .addOption(new Option('--repair-data', 'a data journal with a gap: keep what is before it (and say so on stderr) instead of refusing to start').env('SANDBOX_REPAIR_DATA'))
     .addOption(new Option('--strict', 'check every response against its spec; a drifting one answers 500 naming the violation').env('SANDBOX_STRICT'))
     .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
+    .addOption(new Option('--allowed-host <name>', 'a Host name the /_sandbox controls answer to besides loopback and the listen host (repeatable; the variable takes a comma-separated list)').env('SANDBOX_ALLOWED_HOSTS').argParser(hostNames))
     .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
     .addOption(new Option('--coverage-out <file>', 'on shutdown, write the contract-coverage report (JSON) here and print it as a table on stdout').env('SANDBOX_COVERAGE_OUT'))
     .addOption(new Option('--no-cors', 'no CORS headers on the mocked APIs (on by default: any origin may call them from a browser)').env('SANDBOX_CORS'))
@@ -94,14 +102,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     strict?: boolean;
     quiet?: boolean;
     adminToken?: string;
+    allowedHost?: string[];
     autoAdvance?: boolean;
     cors: boolean;
+    repairData?: boolean;
     coverageOut?: string;
     frozenClock?: Date;
   }>();
   // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
   // SANDBOX_CORS names the feature, not the flag: SANDBOX_CORS=false is --no-cors.
-  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true };
+  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true, repairData: false };
   for (const { key, env: name } of BOOLEAN_FLAGS) {
     if (program.getOptionValueSource(key) !== 'env') flags[key] = opts[key] === true;
     else flags[key] = booleanWord(program, name, String(env[name]));
@@ -112,6 +122,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     seed: opts.seed,
     data: opts.data,
     adminToken: opts.adminToken,
+    allowedHosts: opts.allowedHost ?? [],
     coverageOut: opts.coverageOut,
     frozenAt: opts.frozenClock,
     ...flags,

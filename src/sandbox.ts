@@ -25,6 +25,8 @@ export interface SandboxOptions {
   bodyLimit?: string;
   /** Keep all state in this lowdb JSON file (and its journal); a restart resumes it. Default: memory. */
   data?: string;
+  /** A `data` journal with a gap (seq N followed by seq M): keep what is before it and say so, instead of refusing to start. */
+  repairData?: boolean;
   /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
   strict?: boolean;
   /** No per-request log lines, even when a `logger` is given (server errors are still logged). */
@@ -37,6 +39,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** Bearer token the `/_sandbox` control API requires (mandatory when listening beyond loopback). */
   adminToken?: string;
+  /** Host names the `/_sandbox` controls answer to besides loopback and the listen host (`--allowed-host`). */
+  allowedHosts?: string[];
   /** Distributions progress through their statuses as the sandbox clock advances. */
   autoAdvance?: boolean;
   /** Write the contract-coverage report (JSON) here when the sandbox stops. */
@@ -80,7 +84,7 @@ export interface Sandbox {
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const random = createRandom(options.seed);
   const fixtureState = buildFixtures(random);
-  const persistence = options.data ? new FilePersistence<SandboxData>(options.data) : undefined;
+  const persistence = options.data ? new FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
   const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
   // A restart under the same --seed would replay the id stream from its start and hand out ids
   // already stored; the journal's sequence number moves the stream on, reproducibly.
@@ -88,6 +92,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
+  control.access.hosts.add(options.allowedHosts ?? []);
   const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors });
   let server: Server | undefined;
   /** Responses not yet done: `stop()` waits for them (and so for their log lines). */

@@ -18,7 +18,7 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
  * router.use(requestValidation('norcap'));
  */
 export function requestValidation(api: ApiName): RequestHandler[] {
-  return OpenApiValidator.middleware({
+  const validator = OpenApiValidator.middleware({
     apiSpec: cloneSpec(api) as unknown as ValidatorSpec,
     // Parameters are always coerced from strings by the validator; bodies never are ("1234" is not an integer).
     validateRequests: { allowUnknownQueryParameters: false },
@@ -31,7 +31,23 @@ export function requestValidation(api: ApiName): RequestHandler[] {
     // and be answered with a body that breaks the very spec that let it in.
     ajvFormats: { mode: 'full' },
   }) as RequestHandler[];
+  return [...validator, requireDeclaredBody];
 }
+
+/**
+ * `requestBody: required: true` holds for every body schema. express-openapi-validator enforces
+ * it only when the body's schema has a `required` list of its own (it reads that list as the
+ * flag), so an array body (Nova's creates) sent with no body at all (no `Content-Length`) went
+ * through to the handler. Runs after the validator, which has matched the operation and
+ * checked the content type, so only the missing body is left to answer: 400, no field named.
+ */
+const requireDeclaredBody: RequestHandler = function requireDeclaredBody(req, _res, next) {
+  const operation = (req as Request & { openapi?: { schema?: { requestBody?: { required?: boolean } } } }).openapi?.schema;
+  if (operation?.requestBody?.required === true && req.body === undefined) {
+    fail({ kind: 'validation', status: 400, message: 'request body is required' });
+  }
+  next();
+};
 
 /**
  * Reads the query string with flat keys, as a spec that names its parameters with their brackets
@@ -61,7 +77,9 @@ export function literalQueryKeys(api: ApiName, method: string, path: string): Re
         fail({ kind: 'validation', status: 400, field: key, message: `query parameter ${key} is not a recognized parameter` });
       }
       const seen = query[key];
-      query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+      if (seen === undefined) query[key] = value;
+      else if (Array.isArray(seen)) seen.push(value); // O(1) per repeat, however many a client sends
+      else query[key] = [seen, value];
     }
     // express-openapi-validator 5.6 looks for the spec's literal bracket names on
     // `req.query._openapi` rather than `req.openapi` (cdimascio/express-openapi-validator#1115)

@@ -1,22 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { RequestHandler } from 'express';
 import { fail } from '../core/errors.js';
+import { AllowedHosts, assertHostAndOrigin } from './host-origin-guard.js';
+import { isLoopbackHost } from './loopback.js';
 
-/**
- * True for hosts only this machine can reach: `localhost`, `127.0.0.0/8`, `::1` (also in
- * brackets or IPv4-mapped). `0.0.0.0`, `::` and every other address are reachable from outside.
- *
- * @example
- * isLoopbackHost('127.0.0.1'); // true
- * isLoopbackHost('0.0.0.0');   // false
- */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost' || h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
-}
+export { isLoopbackHost };
 
 /**
  * Who may use the `/_sandbox` controls. Open on loopback; whenever an admin token is configured
@@ -30,6 +18,8 @@ export function isLoopbackHost(host: string): boolean {
 export class ControlAccess {
   private listenHost: string | undefined;
   private readonly tokenDigest: Buffer | undefined;
+  /** The `Host` names the controls answer to (loopback, the listen host, `--allowed-host`). */
+  readonly hosts = new AllowedHosts();
 
   constructor(adminToken: string | undefined) {
     this.tokenDigest = adminToken ? digest(adminToken) : undefined;
@@ -42,6 +32,7 @@ export class ControlAccess {
   /** Records where the server listens (set by `start()`, cleared by `stop()`). */
   listeningOn(host: string | undefined): void {
     this.listenHost = host;
+    this.hosts.listeningOn(host);
   }
 
   /**
@@ -80,13 +71,15 @@ function digest(token: string): Buffer {
 }
 
 /**
- * Guards the control API: 401 problem unless the request may pass.
+ * Guards the control API: 403 problem for a `Host` it does not answer to or a cross-site
+ * state-changing call (see `guardHostAndOrigin`), then 401 unless the request may pass.
  *
  * @example
  * controlRouter.use(requireAdmin(access));
  */
 export function requireAdmin(access: ControlAccess): RequestHandler {
   return function requireAdminToken(req, _res, next) {
+    assertHostAndOrigin(access.hosts, req);
     if (access.requiresToken(req.socket.localAddress) && !access.accepts(req.headers.authorization)) {
       fail({
         kind: 'unauthenticated',

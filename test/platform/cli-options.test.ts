@@ -28,8 +28,10 @@ describe('command line', () => {
       strict: false,
       quiet: false,
       adminToken: undefined,
+      allowedHosts: [],
       autoAdvance: false,
       cors: true,
+      repairData: false,
       coverageOut: undefined,
       frozenAt: undefined,
     });
@@ -48,8 +50,10 @@ describe('command line', () => {
       strict: true,
       quiet: true,
       adminToken: 's3cret',
+      allowedHosts: [],
       autoAdvance: true,
       cors: false,
+      repairData: false,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
     });
@@ -77,8 +81,10 @@ describe('command line', () => {
       strict: true,
       quiet: true,
       adminToken: 'tok',
+      allowedHosts: [],
       autoAdvance: true,
       cors: false,
+      repairData: false,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
     });

@@ -24,16 +24,26 @@ export function canonicalJson(value: unknown): string {
       out.push(JSON.stringify(v));
       continue;
     }
-    const parts: ({ text: string } | { value: unknown })[] = [];
+    // Members are pushed last first, one call each: spreading them as arguments (push(...x))
+    // overflows the call stack on a wide body (70,000 array items, 80,000 keys).
     if (Array.isArray(v)) {
-      v.forEach((item, i) => parts.push(...(i > 0 ? [{ text: ',' }] : []), { value: item === undefined ? null : item }));
-      todo.push({ text: ']' }, ...parts.reverse(), { text: '[' });
+      todo.push({ text: ']' });
+      for (let i = v.length - 1; i >= 0; i--) {
+        const item: unknown = v[i];
+        todo.push({ value: item === undefined ? null : item });
+        if (i > 0) todo.push({ text: ',' });
+      }
+      todo.push({ text: '[' });
     } else {
       const entries = Object.entries(v as Record<string, unknown>)
         .filter(([, member]) => member !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      entries.forEach(([key, member], i) => parts.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(key)}:` }, { value: member }));
-      todo.push({ text: '}' }, ...parts.reverse(), { text: '{' });
+      todo.push({ text: '}' });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, member] = entries[i] as [string, unknown];
+        todo.push({ value: member }, { text: `${i > 0 ? ',' : ''}${JSON.stringify(key)}:` });
+      }
+      todo.push({ text: '{' });
     }
   }
   return out.join('');

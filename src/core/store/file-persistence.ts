@@ -13,6 +13,14 @@ export interface FilePersistenceOptions {
    * traffic that made the journal grow). Default 1 MiB.
    */
   compactAfterBytes?: number;
+  /**
+   * On a journal whose sequence numbers skip (seq N followed by seq M > N + 1): keep the state
+   * up to N, drop the lines from the gap on, and report it through `warn`. Without it such a
+   * journal stops the start (`--repair-data`). Default false.
+   */
+  repair?: boolean;
+  /** Where a repair is reported. Default: a line on stderr. */
+  warn?: (message: string) => void;
 }
 
 interface Waiter {
@@ -70,11 +78,15 @@ export class FilePersistence<D extends Collections> implements Persistence<D> {
   private tail: { afterSeq: number; lines: string[] } | undefined;
   private failure: unknown;
   private closing = false;
+  private readonly repair: boolean;
+  private readonly warn: (message: string) => void;
 
   constructor(file: string, options: FilePersistenceOptions = {}) {
     this.file = resolve(file);
     this.journalPath = `${this.file}.journal`;
     this.compactAfterBytes = options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
+    this.repair = options.repair ?? false;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`${message}\n`));
   }
 
   /** True when `load` found saved state (a restart), false on a first start. */
@@ -107,8 +119,19 @@ export class FilePersistence<D extends Collections> implements Persistence<D> {
     if (!snapshot) return undefined; // a journal without its snapshot has no base: the first snapshot truncates it
     this.shadow = snapshot.data;
     this.seq = snapshot.seq;
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       if (entry.seq <= snapshot.seq) continue; // already in the snapshot (a crash mid-compaction)
+      // Every transaction after the snapshot's is in the journal, numbered one after another: a
+      // skip means lines are missing, and what follows them was committed on top of them.
+      if (entry.seq !== this.seq + 1) {
+        const gap = `${this.journalPath}:${index + 1}: journal gap: seq ${this.seq} followed by seq ${entry.seq}`;
+        if (!this.repair) throw new Error(`${gap}; start with --repair-data to keep what comes before the gap and drop the rest`);
+        const dropped = entries.length - index;
+        const kept = entries.slice(0, index).filter((e) => e.seq > snapshot.seq);
+        await journal.restartWith(kept.map(formatEntry).join(''));
+        this.warn(`${gap}; repaired: kept the state up to seq ${this.seq}, dropped ${dropped} journal line${dropped === 1 ? '' : 's'} from the gap on`);
+        break;
+      }
       applyOps(this.shadow, entry.ops);
       this.seq = entry.seq;
     }
