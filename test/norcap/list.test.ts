@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, PATH } from './helpers.js';
@@ -81,6 +81,27 @@ describe('GET /v3/custody/distributions', () => {
     const res = await get(sb, `${PATH}?${query}`);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ statusCode: '1400', statusDesc, field });
+  });
+});
+
+describe('the list reads a page, not every record, when it can', () => {
+  test('no filter, in creation order or by createdAt either way: the owner index, never a scan; a filter or another sort scans', async () => {
+    const scan = jest.spyOn(sb.store, 'scan');
+    try {
+      for (const query of ['?limit=2', '?limit=2&offset=1', '?sort=createdAt:desc&limit=2', '?sort=createdAt:asc']) {
+        const res = await get(sb, `${PATH}${query}`);
+        expect(res.status).toBe(200);
+        expect(res.body.pagination.totalRecords).toBe(all.length);
+      }
+      const newest = await get(sb, `${PATH}?sort=createdAt:desc&limit=2`);
+      expect(newest.body.custody_distributions.map((d: D) => d.id)).toEqual([all[4]?.id, all[3]?.id]);
+      expect(scan).not.toHaveBeenCalled();
+      await get(sb, `${PATH}?filter[status]=pending`);
+      await get(sb, `${PATH}?sort=amountCents:asc`);
+      expect(scan).toHaveBeenCalledTimes(2);
+    } finally {
+      scan.mockRestore();
+    }
   });
 });
 

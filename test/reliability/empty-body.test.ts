@@ -26,13 +26,13 @@ function bodiless(path: string, authorization: string, extra = ''): ReturnType<t
 
 describe('a required JSON body that is absent is 400, never 500', () => {
   test.each(['/v1/entities', '/v1/contacts', '/v1/distributions'])('Nova POST %s: 400 invalid_request, nothing created', async (path) => {
-    const before = novaCounts(sb);
+    const before = await novaCounts(sb);
     const res = await bodiless(path, `Bearer ${token}`);
 
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'invalid_request', message: 'request body is required' } });
     expect(ResponseContract.for('nova').check('POST', path, 400, JSON.parse(res.body), res.headers['content-type'] as string).problems).toEqual([]);
-    expect(novaCounts(sb)).toEqual(before);
+    expect(await novaCounts(sb)).toEqual(before);
   });
 
   test('Nova with an Idempotency-Key: the same 400, stored for the key like any 400', async () => {

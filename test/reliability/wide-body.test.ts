@@ -40,7 +40,7 @@ describe('a Nova create with an Idempotency-Key and a wide body', () => {
     ['an array of 70,000 numbers', WIDE_ARRAY, 'wide-array'],
     ['an object of 80,000 keys', WIDE_OBJECT, 'wide-object'],
   ])('%s: 400 in the envelope (replayed for the key), nothing created', async (_case, body, key) => {
-    const before = novaCounts(sb);
+    const before = await novaCounts(sb);
     const send = () => request(sb.app).post('/v1/entities').set('Authorization', `Bearer ${token}`).set('Idempotency-Key', key).send(body);
     const res = await send();
     const again = await send();
@@ -49,6 +49,6 @@ describe('a Nova create with an Idempotency-Key and a wide body', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toMatch(/^(invalid_request|parameter_invalid)$/);
     expect([again.status, again.headers['idempotent-replayed'], again.text]).toEqual([400, 'true', res.text]);
-    expect(novaCounts(sb)).toEqual(before);
+    expect(await novaCounts(sb)).toEqual(before);
   });
 });

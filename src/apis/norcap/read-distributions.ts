@@ -29,17 +29,13 @@ function listQuery(query: ListParameters): ListQuery {
   const { limit, offset, sort } = query;
   const min = query['filter[amountCents][min]'];
   const max = query['filter[amountCents][max]'];
-  return {
-    limit,
-    offset,
-    sort,
-    filter: {
-      brokerageAccountId: query['filter[brokerageAccountId]'],
-      status: query['filter[status]'],
-      submissionId: query['filter[submissionId]'],
-      amountCents: { min, max },
-    },
-  };
+  // Only the filters the request names: an empty `filter` is what lets a list use the index.
+  const filter: NonNullable<ListQuery['filter']> = {};
+  if (query['filter[brokerageAccountId]'] !== undefined) filter.brokerageAccountId = query['filter[brokerageAccountId]'];
+  if (query['filter[status]'] !== undefined) filter.status = query['filter[status]'];
+  if (query['filter[submissionId]'] !== undefined) filter.submissionId = query['filter[submissionId]'];
+  if (min !== undefined || max !== undefined) filter.amountCents = { min, max };
+  return { limit, offset, sort, filter };
 }
 
 /**
