@@ -1,5 +1,5 @@
 import * as OpenApiValidator from 'express-openapi-validator';
-import type { Request, RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { ApiName } from './contract/spec.js';
 import { cloneSpec, loadSpec } from './contract/spec.js';
 import { fail } from './errors.js';
@@ -14,11 +14,23 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
  * Its errors are not answered here; they flow on to the API's error handler, which renders them
  * in the API's envelope (the validator's default body is never sent).
  *
+ * Built on the first request that reaches it, not at start: compiling a spec's schemas was
+ * a third of the server's start-up, and `/healthz` (or a request to the other API) needs none
+ * of it.
+ *
  * @example
  * router.use(requestValidation('norcap'));
  */
-export function requestValidation(api: ApiName): RequestHandler[] {
-  const validator = OpenApiValidator.middleware({
+export function requestValidation(api: ApiName): RequestHandler {
+  let validator: Router | undefined;
+  return function validateRequest(req, res, next) {
+    validator ??= Router().use(createValidator(api), requireDeclaredBody);
+    return validator(req, res, next);
+  };
+}
+
+function createValidator(api: ApiName): RequestHandler[] {
+  return OpenApiValidator.middleware({
     apiSpec: cloneSpec(api) as unknown as ValidatorSpec,
     // Parameters are always coerced from strings by the validator; bodies never are ("1234" is not an integer).
     validateRequests: { allowUnknownQueryParameters: false },
@@ -31,7 +43,6 @@ export function requestValidation(api: ApiName): RequestHandler[] {
     // and be answered with a body that breaks the very spec that let it in.
     ajvFormats: { mode: 'full' },
   }) as RequestHandler[];
-  return [...validator, requireDeclaredBody];
 }
 
 /**
