@@ -79,6 +79,26 @@ describe('request logging', () => {
     expect(lines[1]).not.toHaveProperty('err');
   });
 
+  test('--quiet (requestLines: false): no line per request, but a server error is still logged with its stack', async () => {
+    const { logger, lines, lineCount } = capturedLogger();
+    const app = express();
+    app.use(resolveRequest([requestLog(logger, { requestLines: false })]));
+    app.get('/fine', function answerOk(_req, res) {
+      res.status(200).json({ ok: true });
+    });
+    app.get('/thrown', function answerInternalError(_req, res) {
+      res.locals.request.internalError = new Error('disk full');
+      res.status(500).json({ statusCode: '1500', statusDesc: 'Internal server error' });
+    });
+
+    expect((await request(app).get('/fine')).status).toBe(200);
+    expect((await request(app).get('/thrown')).status).toBe(500);
+    await lineCount(1);
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error', msg: 'request failed', path: '/thrown', status: 500, err: { message: 'disk full' } });
+  });
+
   test('a client that goes away before the answer still gets its line, marked aborted, once', async () => {
     const { logger, lines, lineCount } = capturedLogger();
     let arrived!: () => void;
