@@ -1,11 +1,13 @@
 // The pieces `bench/run.js` and `bench/profile.js` share: starting the built server (or the bare
 // app) as a child process on port 0, the load generator (autocannon), the request bodies, the
 // credentials and seeding records through the API.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
