@@ -163,7 +163,8 @@ export function load(url, request, seconds, { connections = config.connections }
   if (uniqueHeader) req.setupRequest = (r) => ({ ...r, headers: { ...r.headers, [uniqueHeader]: randomUUID() } });
   return new Promise((resolve, reject) => {
     const perSecond = [];
-    const instance = autocannon({ url, connections, duration: seconds, requests: [req] }, (error, result) => {
+    // timeout 30 s: a slow list (seconds per request) is a figure to report, not a failed run.
+    const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests: [req] }, (error, result) => {
       if (error) return reject(error);
       resolve({
         rps: result.requests.average,

@@ -118,10 +118,9 @@ export function render(results, targets = evaluate(results)) {
     for (const [load, label] of Object.entries(labels)) for (const mode of modes) raw(label, modeTitle(mode), last.modes[mode]?.[load]);
   }
   for (const mode of modes) {
-    for (const [size, entry] of Object.entries(results.lists[mode]?.sizes ?? {})) {
+    for (const entry of Object.values(results.lists[mode]?.sizes ?? {})) {
       raw(`(e) NorCap list limit=5, ${entry.stored.norcap.toLocaleString('en')} stored`, modeTitle(mode), entry.norcapList);
       raw(`(e) Nova list limit=10, ${entry.stored.nova.toLocaleString('en')} stored`, modeTitle(mode), entry.novaList);
-      void size;
     }
   }
   for (const mode of modes) {
@@ -159,12 +158,7 @@ export function render(results, targets = evaluate(results)) {
 /** Puts the section between the markers of bench/README.md (appended with them if missing); returns it. */
 export async function writeReport(results) {
   const section = render(results, results.targets ?? evaluate(results));
-  let readme = '';
-  try {
-    readme = await readFile(README, 'utf8');
-  } catch {
-    readme = '# Benchmark\n';
-  }
+  let readme = await readFile(README, 'utf8').catch(() => '# Benchmark\n');
   const start = readme.indexOf(START_MARK);
   const end = readme.indexOf(END_MARK);
   const block = `${START_MARK}\n${section}\n${END_MARK}`;

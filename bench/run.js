@@ -7,7 +7,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BARE, CLI, cliSupports, config, load, measure, novaToken, seedNorcap, seedNova, sleep, startBare, startServer } from './harness.js';
-import { bare, norcapCreate, norcapList, novaContext, novaCreate, novaGet, novaKeyedCreate, novaList } from './scenarios.js';
+import { bare, norcapCreate, norcapList, novaContext, novaGet, novaKeyedCreate, novaCreate, novaList } from './scenarios.js';
 import { evaluate, writeReport } from './report.js';
 
 const { fetch } = globalThis;
@@ -74,12 +74,18 @@ async function headline(mode) {
   }
 }
 
-/** (b) over `longSeconds` on a fresh server (warmed with keyless creates: the key store starts empty). */
+/**
+ * (b) over `longSeconds`: warmed with keyed creates, then `POST /_sandbox/reset` (it drops the
+ * idempotency keys), so the key store starts empty and fills to its bound during the run.
+ */
 async function longKeyed(mode) {
   const server = await startServer(mode);
   try {
+    await load(server.url, novaKeyedCreate(await novaContext(server.url)), config.warmupSeconds);
+    const reset = await fetch(`${server.url}/_sandbox/reset`, { method: 'POST' });
+    await reset.arrayBuffer();
+    if (!reset.ok) throw new Error(`POST /_sandbox/reset: ${reset.status}`);
     const context = await novaContext(server.url);
-    await load(server.url, novaCreate(context), config.warmupSeconds);
     const result = await measure(server.url, novaKeyedCreate(context), { seconds: config.longSeconds, warmupSeconds: 0 });
     const seconds = result.perSecond.slice(0, config.longSeconds); // autocannon ticks once more as it stops
     const window = Math.min(5, Math.floor(seconds.length / 2));
@@ -221,6 +227,18 @@ async function postgres(bareFigures) {
   return out;
 }
 
+/** Runs one part; a failure (errors under load, a server that would not start) becomes a note, and the run goes on. */
+async function section(label, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = `${label} failed: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(`[${elapsed()}] ${message}`);
+    results.notes.push(message);
+    return null;
+  }
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'sandbox-bench-'));
 try {
   console.log(`bench: ${results.machine.cpu}, ${results.machine.cores} cores, node ${process.version}, load average ${results.machine.loadavgBefore.join(' ')}`);
@@ -228,15 +246,15 @@ try {
   if (wanted('a') || wanted('b') || wanted('c') || wanted('d') || wanted('e') || wanted('h')) {
     for (let i = 0; i < config.runs; i++) {
       const run = { bare: await bareRun(), modes: {} };
-      if (['a', 'b', 'c', 'd'].some(wanted)) for (const mode of config.modes) run.modes[mode] = await headline(mode);
+      if (['a', 'b', 'c', 'd'].some(wanted)) for (const mode of config.modes) run.modes[mode] = await section(`(a)–(d), ${mode}`, () => headline(mode));
       results.runs.push(run);
     }
   }
-  if (wanted('b')) results.long = await longKeyed(config.modes[0]);
-  if (wanted('e')) for (const mode of config.modes) results.lists[mode] = await lists(mode);
-  if (wanted('f')) for (const mode of config.modes) results.persisted[mode] = await persisted(mode, dir);
-  if (wanted('g')) results.start = await startup();
-  if (wanted('h')) results.postgres = await postgres(results.runs.at(-1)?.bare);
+  if (wanted('b')) results.long = await section('(b) over time', () => longKeyed(config.modes[0]));
+  if (wanted('e')) for (const mode of config.modes) results.lists[mode] = await section(`(e), ${mode}`, () => lists(mode));
+  if (wanted('f')) for (const mode of config.modes) results.persisted[mode] = await section(`(f), ${mode}`, () => persisted(mode, dir));
+  if (wanted('g')) results.start = await section('(g)', () => startup());
+  if (wanted('h')) results.postgres = await section('(h)', () => postgres(results.runs.at(-1)?.bare));
   if (results.postgres?.skipped) console.log(`(h) PostgreSQL skipped: ${results.postgres.skipped}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
