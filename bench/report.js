@@ -82,7 +82,9 @@ export function evaluate(results) {
 }
 
 const fmt = (v, digits = 2) => (v === null || v === undefined ? '–' : v.toFixed(digits));
-const cell = (value, verdict) => (value === null ? 'not measured' : `${fmt(value)}× ${verdict ? 'met' : '**missed**'}`);
+/** Two decimals, three when two would round onto the bound (0.748 is not "0.75× missed"). */
+const cell = (value, verdict, bound) =>
+  value === null ? 'not measured' : `${fmt(value, Math.abs(value - bound) < 0.005 ? 3 : 2)}× ${verdict ? 'met' : '**missed**'}`;
 const modeTitle = (mode) => (mode === 'quiet' ? '`--quiet`' : 'request log on');
 
 /** The markdown between the markers. */
@@ -103,7 +105,7 @@ export function render(results, targets = evaluate(results)) {
   for (const note of results.notes ?? []) out.push(`Note: ${note}`, '');
 
   out.push(`| part | figure | target | ${modes.map(modeTitle).join(' | ')} |`, `| --- | --- | --- | ${modes.map(() => '---').join(' | ')} |`);
-  for (const t of targets) out.push(`| ${t.part} | ${t.what} | ${t.target} | ${modes.map((m) => cell(t.figures[m], t.verdicts[m])).join(' | ')} |`);
+  for (const t of targets) out.push(`| ${t.part} | ${t.what} | ${t.target} | ${modes.map((m) => cell(t.figures[m], t.verdicts[m], t.bound)).join(' | ')} |`);
   out.push('');
 
   // The raw figures behind the ratios.
