@@ -94,6 +94,15 @@ export async function call(url, path, { method = 'POST', headers, body } = {}) {
 // ---- processes ------------------------------------------------------------------------------
 
 /**
+ * Every server still running: killed if the bench itself ends on an error, so none is left
+ * orphaned (an orphaned server whose stdout reader is gone was seen to ignore SIGTERM).
+ */
+const children = new Set();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/**
  * Starts `node <script> ...args` and resolves once its first stdout line names its URL. The
  * rest of stdout (the request log) is read and dropped, as a terminal or a log collector would
  * take it; stderr goes to ours. `startedAt`/`readyAt` are `performance.now()` instants.
@@ -101,7 +110,9 @@ export async function call(url, path, { method = 'POST', headers, body } = {}) {
 export async function startProcess(script, args = [], { nodeArgs = [], env = process.env } = {}) {
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env, cwd: ROOT });
+  children.add(child);
   const exited = once(child, 'exit');
+  void exited.then(() => children.delete(child));
   const lines = createInterface({ input: child.stdout });
   const first = await Promise.race([
     once(lines, 'line').then(([line]) => line),
