@@ -22,6 +22,8 @@ export interface AppOptions {
   quiet?: boolean;
   /** The `/_sandbox` controls, journal, coverage and faults; `createSandbox` passes its own. */
   control?: ControlPlane;
+  /** Runs before the door: the workspaces' (`src/workspaces/door.ts`), which scopes the whole request to one workspace. */
+  enter?: RequestHandler;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const control = options.control ?? createControlPlane(ctx);
   const observers: RequestObserver[] = [control.observer];
   if (options.logger) observers.push(requestLog(options.logger, { requestLines: !options.quiet }));
+  if (options.enter) app.use(options.enter);
   app.use(resolveRequest(observers));
 
   app.get('/healthz', function healthz(_req, res) {

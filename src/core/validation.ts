@@ -18,6 +18,17 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
  * router.use(requestValidation('norcap'));
  */
 export function requestValidation(api: ApiName): RequestHandler[] {
+  // One validator per spec, shared: compiling one costs hundreds of milliseconds, and every
+  // workspace's control plane (src/workspaces/) would otherwise compile its own. It keeps no
+  // per-app state: what it learns about a request goes on that request (`req.openapi`).
+  let validator = validators.get(api);
+  if (!validator) validators.set(api, (validator = compileValidator(api)));
+  return validator;
+}
+
+const validators = new Map<ApiName, RequestHandler[]>();
+
+function compileValidator(api: ApiName): RequestHandler[] {
   return OpenApiValidator.middleware({
     apiSpec: cloneSpec(api) as unknown as ValidatorSpec,
     // Parameters are always coerced from strings by the validator; bodies never are ("1234" is not an integer).
