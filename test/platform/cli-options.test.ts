@@ -28,6 +28,7 @@ describe('command line', () => {
       autoAdvance: false,
       coverageOut: undefined,
       frozenAt: undefined,
+      workspaces: { openSignup: false, ttlSeconds: undefined, max: undefined },
     });
   });
 
@@ -35,6 +36,7 @@ describe('command line', () => {
     const { options } = parse([
       '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
       '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z',
+      '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -47,6 +49,7 @@ describe('command line', () => {
       autoAdvance: true,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
+      workspaces: { openSignup: true, ttlSeconds: 12 * 3600, max: 5 },
     });
   });
 
@@ -62,6 +65,9 @@ describe('command line', () => {
       SANDBOX_AUTO_ADVANCE: 'yes',
       SANDBOX_COVERAGE_OUT: 'cov.json',
       SANDBOX_FROZEN_AT: '2024-01-01T00:00:00+02:00',
+      SANDBOX_OPEN_SIGNUP: 'on',
+      SANDBOX_WORKSPACE_TTL: '604800',
+      SANDBOX_MAX_WORKSPACES: '50',
     });
     expect(options).toEqual({
       port: 5000,
@@ -74,6 +80,7 @@ describe('command line', () => {
       autoAdvance: true,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
+      workspaces: { openSignup: true, ttlSeconds: 604800, max: 50 },
     });
   });
 
