@@ -25,6 +25,8 @@ export interface AppOptions {
   control?: ControlPlane;
   /** CORS on the mocked APIs (any origin; never the `/_sandbox` controls). Default on; `false` turns it off. */
   cors?: boolean;
+  /** Runs before the door: the workspaces' (`src/workspaces/door.ts`), which scopes the whole request to one workspace. */
+  enter?: RequestHandler;
 }
 
 /**
@@ -57,6 +59,7 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const control = options.control ?? createControlPlane(ctx);
   const observers: RequestObserver[] = [control.observer];
   if (options.logger) observers.push(requestLog(options.logger, { requestLines: !options.quiet }));
+  if (options.enter) app.use(options.enter);
   app.use(resolveRequest(observers));
 
   app.get('/healthz', function healthz(_req, res) {

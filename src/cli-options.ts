@@ -23,6 +23,17 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
+/** Seconds, or a number with a unit: `90s`, `30m`, `12h`, `7d`. */
+function duration(name: string) {
+  const units: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+  return (value: string): number => {
+    const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+    const seconds = match ? Number(match[1]) * (units[match[2] || 's'] as number) : NaN;
+    if (!Number.isSafeInteger(seconds) || seconds < 60 || seconds > 3650 * 86400) throw new InvalidArgumentError(`${name} must be a duration from 60s to 3650d: seconds, or a number with s, m, h or d (e.g. 7d)`);
+    return seconds;
+  };
+}
+
 function instant(value: string): Date {
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(date.getTime())) {
@@ -42,6 +53,7 @@ const BOOLEAN_FLAGS = [
   { key: 'autoAdvance', env: 'SANDBOX_AUTO_ADVANCE' },
   { key: 'cors', env: 'SANDBOX_CORS' },
   { key: 'repairData', env: 'SANDBOX_REPAIR_DATA' },
+  { key: 'openSignup', env: 'SANDBOX_OPEN_SIGNUP' },
 ] as const;
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
@@ -80,6 +92,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--coverage-out <file>', 'on shutdown, write the contract-coverage report (JSON) here and print it as a table on stdout').env('SANDBOX_COVERAGE_OUT'))
     .addOption(new Option('--no-cors', 'no CORS headers on the mocked APIs (on by default: any origin may call them from a browser)').env('SANDBOX_CORS'))
     .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only POST /_sandbox/clock/advance moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
+    .addOption(new Option('--open-signup', 'with --admin-token, let anyone create a workspace (POST /_sandbox/workspaces), rate-limited per client address').env('SANDBOX_OPEN_SIGNUP'))
+    .addOption(new Option('--workspace-ttl <duration>', 'delete a workspace idle this long: seconds, or e.g. 12h, 7d (default 7d)').env('SANDBOX_WORKSPACE_TTL').argParser(duration('workspace-ttl')))
+    .addOption(new Option('--max-workspaces <n>', 'at most this many workspaces at once (default 100)').env('SANDBOX_MAX_WORKSPACES').argParser(integer('max-workspaces', 0, 100000)))
     .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
@@ -108,10 +123,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     repairData?: boolean;
     coverageOut?: string;
     frozenClock?: Date;
+    openSignup?: boolean;
+    workspaceTtl?: number;
+    maxWorkspaces?: number;
   }>();
   // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
   // SANDBOX_CORS names the feature, not the flag: SANDBOX_CORS=false is --no-cors.
-  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true, repairData: false };
+  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true, repairData: false, openSignup: false };
   for (const { key, env: name } of BOOLEAN_FLAGS) {
     if (program.getOptionValueSource(key) !== 'env') flags[key] = opts[key] === true;
     else flags[key] = booleanWord(program, name, String(env[name]));
@@ -125,7 +143,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     allowedHosts: opts.allowedHost ?? [],
     coverageOut: opts.coverageOut,
     frozenAt: opts.frozenClock,
-    ...flags,
+    strict: flags.strict,
+    quiet: flags.quiet,
+    autoAdvance: flags.autoAdvance,
+    cors: flags.cors,
+    repairData: flags.repairData,
+    workspaces: { openSignup: flags.openSignup, ttlSeconds: opts.workspaceTtl, max: opts.maxWorkspaces },
   };
 }
 

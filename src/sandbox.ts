@@ -16,6 +16,11 @@ import type { CoverageTracker } from './sandbox/coverage.js';
 import type { Sleep } from './sandbox/fault-injection.js';
 import type { FaultRegistry } from './sandbox/faults.js';
 import type { RequestJournal } from './sandbox/journal.js';
+import type { WorkspaceCaps } from './workspaces/caps.js';
+import { routedContext } from './workspaces/current.js';
+import { enterWorkspace, workspaceControlPlane } from './workspaces/door.js';
+import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceStoreFactory } from './workspaces/registry.js';
+import { workspaceRoutes, type SignupPolicy } from './workspaces/routes.js';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */
@@ -51,6 +56,27 @@ export interface SandboxOptions {
   sleep?: Sleep;
   /** CORS on the mocked APIs for any origin (never on `/_sandbox`). Default on; `false` turns it off. */
   cors?: boolean;
+  /** Workspaces: isolated sandboxes inside this one (`POST /_sandbox/workspaces`). */
+  workspaces?: WorkspaceOptions;
+}
+
+export interface WorkspaceOptions {
+  /** Idle seconds after which a workspace is deleted (`--workspace-ttl`, default 7 days). */
+  ttlSeconds?: number;
+  /** At most this many workspaces (default 100). */
+  max?: number;
+  /** `--open-signup`: with an admin token, anyone may still create a workspace, rate-limited per address. */
+  openSignup?: boolean;
+  /** Workspaces per client address per window under `openSignup` (default 10 per hour). */
+  signupRate?: SignupPolicy['perAddress'];
+  /** Per-workspace caps (records, journal entries). */
+  caps?: Partial<WorkspaceCaps>;
+  /** Where workspaces are listed (default: in memory). */
+  catalog?: WorkspaceCatalog;
+  /** How a workspace's store is opened (default: an embedded store each). */
+  stores?: WorkspaceStoreFactory;
+  /** Wall-clock now for expiry; tests pass one they move. */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -63,6 +89,8 @@ export interface Sandbox {
   faults: FaultRegistry;
   /** Contract coverage: `coverage.report()`, `coverage.table()`, `coverage.writeReport(file)`. */
   coverage: CoverageTracker;
+  /** The workspaces besides the default one (which the fields above are). */
+  workspaces: WorkspaceRegistry;
   /** Moves the sandbox clock and, with `autoAdvance`, resolves once distributions have progressed. */
   advanceClock(seconds: number): Promise<Date>;
   /** Listens (port 0 picks a free one) and resolves with the base URL. */
@@ -93,7 +121,26 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
   control.access.hosts.add(options.allowedHosts ?? []);
-  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors });
+  const ws = options.workspaces ?? {};
+  const workspaces = new WorkspaceRegistry({
+    defaultWorkspace: { id: DEFAULT_WORKSPACE, ctx, control },
+    catalog: ws.catalog,
+    stores: ws.stores,
+    seed: options.seed,
+    frozenAt: options.frozenAt,
+    ttlMs: ws.ttlSeconds === undefined ? undefined : ws.ttlSeconds * 1000,
+    maxWorkspaces: ws.max,
+    autoAdvance: options.autoAdvance,
+    sleep: options.sleep,
+    now: ws.now,
+    caps: ws.caps,
+  });
+  const bodyLimit = options.bodyLimit ?? '1mb';
+  const routed = workspaceControlPlane(workspaces, workspaceRoutes(workspaces, control.access, { open: ws.openSignup ?? false, perAddress: ws.signupRate }), bodyLimit);
+  const app = createApp(routedContext(ctx), { bodyLimit, control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors });
+  // Idle workspaces are deleted within a minute of expiring (and before every create).
+  const sweeper = setInterval(() => void workspaces.sweep().catch(() => undefined), 60_000);
+  sweeper.unref();
   let server: Server | undefined;
   /** Responses not yet done: `stop()` waits for them (and so for their log lines). */
   const inFlight = new Set<ServerResponse>();
@@ -105,6 +152,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     journal: control.journal,
     faults: control.faults,
     coverage: control.coverage,
+    workspaces,
     advanceClock: control.advanceClock,
     async start(port = 0, host = '127.0.0.1') {
       control.access.assertMayListenOn(host); // rejects: beyond loopback the controls need a token
@@ -126,7 +174,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       server = undefined;
       if (s) await closeServer(s, inFlight);
       control.access.listeningOn(undefined);
-      await control.stop();
+      clearInterval(sweeper);
+      await routed.stop();
       if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
       await store.close();
     },

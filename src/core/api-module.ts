@@ -13,6 +13,11 @@ export interface AppContext<D extends Collections = Collections> {
   clock: SandboxClock;
   ids: IdFactory;
   random: Faker;
+  /**
+   * Prefix of the access tokens issued in this context: a workspace's id and a dot, so that a
+   * request's token names its workspace without a lookup (`src/workspaces/`). None by default.
+   */
+  tokenPrefix?: string;
 }
 
 /** How the app serves every API, for a router that parses something itself. */

@@ -22,12 +22,19 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
  * router.use(requestValidation('norcap'));
  */
 export function requestValidation(api: ApiName): RequestHandler {
-  let validator: Router | undefined;
   return function validateRequest(req, res, next) {
-    validator ??= Router().use(createValidator(api), requireDeclaredBody);
+    let validator = validators.get(api);
+    if (!validator) validators.set(api, (validator = Router().use(createValidator(api), requireDeclaredBody)));
     return validator(req, res, next);
   };
 }
+
+/**
+ * One validator per spec, shared by every app and workspace of the process: compiling one costs
+ * hundreds of milliseconds. It keeps no per-app state: what it learns about a request goes on
+ * that request (`req.openapi`).
+ */
+const validators = new Map<ApiName, Router>();
 
 function createValidator(api: ApiName): RequestHandler[] {
   return OpenApiValidator.middleware({

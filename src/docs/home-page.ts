@@ -1,6 +1,7 @@
 import { fixtureTables } from './fixture-tables.js';
 import { escapeHtml, firstParagraph, inlineMarkdown } from './html.js';
 import { operationsOf, type CatalogSpec } from './spec-catalog.js';
+import { workspaceSignup } from './workspace-signup.js';
 
 /** Where each mocked API is mounted, from the app's API modules (`/v3/custody`, …). */
 export type MountPaths = ReadonlyMap<string, readonly string[]>;
@@ -33,6 +34,7 @@ documents below, every response follows them, and what you create you can read b
 <ul class="toc">${toc}</ul>
 </header>
 <main>
+${workspaceSignup()}
 ${sections}
 </main>
 </body>

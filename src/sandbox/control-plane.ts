@@ -29,6 +29,8 @@ export interface ControlPlaneOptions {
   journalSize?: number;
   /** How injected latency waits; a real timer unless a test passes its own. */
   sleep?: Sleep;
+  /** Who may use the controls; `new ControlAccess(adminToken)` unless given (a workspace's are checked at its door). */
+  access?: ControlAccess;
 }
 
 /**
@@ -67,7 +69,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     API_MODULES.map((api) => api.name),
     ctx.clock,
   );
-  const access = new ControlAccess(options.adminToken);
+  const access = options.access ?? new ControlAccess(options.adminToken);
   const autoAdvancer = options.autoAdvance ? new AutoAdvancer(ctx, API_MODULES) : undefined;
 
   async function advanceClock(seconds: number): Promise<Date> {

@@ -34,6 +34,7 @@ describe('command line', () => {
       repairData: false,
       coverageOut: undefined,
       frozenAt: undefined,
+      workspaces: { openSignup: false, ttlSeconds: undefined, max: undefined },
     });
   });
 
@@ -41,6 +42,7 @@ describe('command line', () => {
     const { options } = parse([
       '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
       '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z', '--no-cors',
+      '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -56,6 +58,7 @@ describe('command line', () => {
       repairData: false,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
+      workspaces: { openSignup: true, ttlSeconds: 12 * 3600, max: 5 },
     });
   });
 
@@ -72,6 +75,9 @@ describe('command line', () => {
       SANDBOX_COVERAGE_OUT: 'cov.json',
       SANDBOX_FROZEN_AT: '2024-01-01T00:00:00+02:00',
       SANDBOX_CORS: 'false',
+      SANDBOX_OPEN_SIGNUP: 'on',
+      SANDBOX_WORKSPACE_TTL: '604800',
+      SANDBOX_MAX_WORKSPACES: '50',
     });
     expect(options).toEqual({
       port: 5000,
@@ -87,6 +93,7 @@ describe('command line', () => {
       repairData: false,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
+      workspaces: { openSignup: true, ttlSeconds: 604800, max: 50 },
     });
   });
 

@@ -6,6 +6,13 @@ import { parse } from 'yaml';
 import type { Sandbox } from '../../src/sandbox.js';
 import { browserForTests, launchBrowser } from '../support/browser.js';
 import { testSandbox } from '../support/harness.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+/** Runs a command as a user pastes it into a shell; resolves with its output. */
+async function sh(script: string): Promise<string> {
+  return (await promisify(execFile)('sh', ['-c', script])).stdout;
+}
 
 // A real browser on a shared 2-core machine: a guard against a hang, not a wait.
 jest.setTimeout(60_000);
@@ -111,6 +118,32 @@ describe('docs page over HTTP', () => {
     await page.locator('.opblock').first().waitFor();
     const rendered = await page.locator('.opblock-summary-operation-id').allTextContents();
     expect(rendered.sort()).toEqual([...operationIds].sort());
+    await page.close();
+  });
+
+  test('"Create a sandbox workspace" shows its credentials and curl commands that work as pasted, in that workspace only', async () => {
+    const page = await open('/');
+    await page.click('#create-workspace');
+    const norcap = page.locator('#workspace-result pre.curl-norcap');
+    await norcap.waitFor();
+    const credentials = await page.locator('#workspace-credentials dd').allTextContents();
+    expect(credentials[0]).toMatch(/^wsk_[A-Za-z0-9]{16}_/);
+    expect(credentials[1]).toMatch(/^ws_[A-Za-z0-9]{16}_norcap$/);
+    const [create, list] = ((await norcap.textContent()) as string).split('\n') as [string, string];
+    const created = JSON.parse(await sh(create)) as { statusCode: string; distributions: { id: string }[] };
+    expect(created.statusCode).toBe('101');
+    const listed = JSON.parse(await sh(list)) as { custody_distributions: { id: string }[] };
+    expect(listed.custody_distributions.map((d) => d.id)).toEqual([created.distributions[0]!.id]);
+    // The default workspace's credential does not see it.
+    const theirs = await request(sb.app).get('/v3/custody/distributions').set('Authorization', 'Bearer sandbox:sandbox_api_key');
+    expect(theirs.body.custody_distributions.map((d: { id: string }) => d.id)).not.toContain(created.distributions[0]!.id);
+
+    const vehicles = JSON.parse(await sh((await page.locator('#workspace-result pre.curl-nova').textContent()) as string)) as { data: { id: string }[] };
+    expect(vehicles.data.length).toBeGreaterThan(0);
+    expect(vehicles.data.map((v) => v.id)).not.toContain('veh_pNvehE6O1KjY2W6Omq9MD3QAEs5w');
+    const clock = JSON.parse(await sh((await page.locator('#workspace-result pre.curl-controls').textContent()) as string)) as { offset_seconds: number };
+    expect(clock.offset_seconds).toBe(3600);
+    expect((await request(sb.app).get('/_sandbox/clock')).body.offset_seconds).toBe(0);
     await page.close();
   });
 

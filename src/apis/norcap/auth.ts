@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { fail } from '../../core/errors.js';
+import { secretMatches } from '../../core/secrets.js';
 import type { RecordStore } from '../../core/store/record-store.js';
 import type { Credential, NorcapData } from './types.js';
 
@@ -30,7 +31,7 @@ export function norcapAuth(store: RecordStore<NorcapData>): RequestHandler {
     const match = /^Bearer\s+([^:\s]+):(\S+)$/i.exec(header);
     if (!match) fail({ kind: 'unauthenticated', status: 401, message: 'malformed credentials, expected Bearer <clientId>:<apiKey>' });
     const credential = await store.get('norcapCredentials', match[1] as string);
-    if (!credential || credential.apiKey !== match[2]) fail({ kind: 'unauthenticated', status: 401, message: 'invalid credentials' });
+    if (!credential || !secretMatches(credential.apiKey, match[2] as string)) fail({ kind: 'unauthenticated', status: 401, message: 'invalid credentials' });
     res.locals.norcapCredential = credential;
     next();
   };

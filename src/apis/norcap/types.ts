@@ -34,6 +34,7 @@ void _everyStatusListed;
 
 export interface Credential {
   clientId: string;
+  /** Plain for the README's fixtures; `sha256:<hex>` (see `hashSecret`) for a workspace's. */
   apiKey: string;
   name: string;
 }

@@ -1,5 +1,6 @@
 import basicAuth from 'basic-auth';
 import { fail } from '../../core/errors.js';
+import { secretMatches } from '../../core/secrets.js';
 import type { RecordStore } from '../../core/store/record-store.js';
 import type { Client, NovaData, TokenRequest } from './types.js';
 
@@ -29,7 +30,7 @@ export async function authenticateClient(store: RecordStore<NovaData>, authoriza
     invalidClient('client authentication is required: HTTP Basic, or client_id and client_secret in the body');
   }
   const client = await store.get('novaClients', presented.clientId);
-  if (!client || client.clientSecret !== presented.clientSecret) invalidClient('client authentication failed');
+  if (!client || !secretMatches(client.clientSecret, presented.clientSecret)) invalidClient('client authentication failed');
   return client;
 }
 

@@ -28,7 +28,7 @@ export function hashToken(token: string): string {
  * const token = await issueToken(ctx, client, null); // 'x3Qm…' (43 base64url characters)
  */
 export async function issueToken(ctx: AppContext<NovaData>, client: Client, organization: string | null): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const token = `${ctx.tokenPrefix ?? ''}${randomBytes(32).toString('base64url')}`;
   const hash = hashToken(token);
   const nowMs = ctx.clock.nowMs();
   const expiresAtMs = nowMs + TOKEN_LIFETIME_SECONDS * 1000;

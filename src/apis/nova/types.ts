@@ -63,6 +63,7 @@ export interface Organization {
 /** An OAuth client and the organizations it was granted. */
 export interface Client {
   clientId: string;
+  /** Plain for the README's fixtures; `sha256:<hex>` (see `hashSecret`) for a workspace's. */
   clientSecret: string;
   name: string;
   organizations: string[];
