@@ -22,6 +22,8 @@ export interface AppOptions {
   quiet?: boolean;
   /** The `/_sandbox` controls, journal, coverage and faults; `createSandbox` passes its own. */
   control?: ControlPlane;
+  /** Whether the state can answer now (`--database`: a trivial query); `/healthz` answers 503 when not. Absent: always ready. */
+  ready?: () => Promise<boolean>;
 }
 
 /**
@@ -54,8 +56,10 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   if (options.logger) observers.push(requestLog(options.logger, { requestLines: !options.quiet }));
   app.use(resolveRequest(observers));
 
-  app.get('/healthz', function healthz(_req, res) {
-    res.status(200).json({ status: 'ok' });
+  const ready = options.ready;
+  app.get('/healthz', async function healthz(_req, res) {
+    if (ready && !(await ready())) res.status(503).json({ status: 'unavailable' });
+    else res.status(200).json({ status: 'ok' });
   });
   app.use(docsRouter(new Map(API_MODULES.map((api) => [api.name, api.mountPaths]))));
 

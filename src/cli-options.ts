@@ -61,6 +61,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--host <host>', 'address to listen on (beyond loopback needs --admin-token)').env('HOST').default('127.0.0.1'))
     .addOption(new Option('--seed <seed>', 'seed for generated fixtures and ids (reproducible runs)').env('SANDBOX_SEED').argParser(integer('seed', 0, 2 ** 31 - 1)))
     .addOption(new Option('--data <file>', 'keep all state in this JSON file (and FILE.journal); a restart resumes it').env('SANDBOX_DATA'))
+    .addOption(
+      new Option('--database <url>', 'keep all state in PostgreSQL (postgres://user:password@host:port/db), shared by every instance given the same URL')
+        .env('DATABASE_URL')
+        .conflicts('data'),
+    )
     .addOption(new Option('--strict', 'check every response against its spec; a drifting one answers 500 naming the violation').env('SANDBOX_STRICT'))
     .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
@@ -86,6 +91,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     host: string;
     seed?: number;
     data?: string;
+    database?: string;
     strict?: boolean;
     quiet?: boolean;
     adminToken?: string;
@@ -104,6 +110,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     host: opts.host,
     seed: opts.seed,
     data: opts.data,
+    ...(opts.database !== undefined && { database: opts.database }),
     adminToken: opts.adminToken,
     coverageOut: opts.coverageOut,
     frozenAt: opts.frozenClock,

@@ -10,11 +10,17 @@ import { createRandom } from './core/random.js';
 import type { Logger } from './core/logging.js';
 import { FilePersistence } from './core/store/file-persistence.js';
 import { EmbeddedStore } from './core/store/embedded-store.js';
+import type { RecordStore } from './core/store/record-store.js';
 import { createControlPlane } from './sandbox/control-plane.js';
 import type { CoverageTracker } from './sandbox/coverage.js';
 import type { Sleep } from './sandbox/fault-injection.js';
-import type { FaultRegistry } from './sandbox/faults.js';
+import type { FaultBook } from './sandbox/faults.js';
 import type { RequestJournal } from './sandbox/journal.js';
+import { PostgresWorkspaces } from './sandbox/shared/postgres-workspaces.js';
+import type { SharedSandboxState } from './sandbox/shared/shared-state.js';
+
+/** The workspace every request is served from until workspaces arrive. */
+export const DEFAULT_WORKSPACE = 'default';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */
@@ -24,6 +30,14 @@ export interface SandboxOptions {
   bodyLimit?: string;
   /** Keep all state in this lowdb JSON file (and its journal); a restart resumes it. Default: memory. */
   data?: string;
+  /**
+   * Keep all state in this PostgreSQL database (`postgres://user:password@host:port/db`), shared
+   * by every instance given the same URL: records, tokens, idempotency keys, the clock, faults
+   * and resets. Not together with `data`.
+   */
+  database?: string;
+  /** The PostgreSQL schema to use under `database` (default: the connection's, normally `public`). */
+  databaseSchema?: string;
   /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
   strict?: boolean;
   /** No per-request log lines, even when a `logger` is given (server errors are still logged). */
@@ -49,11 +63,12 @@ export interface SandboxOptions {
 export interface Sandbox {
   app: Express;
   clock: SandboxClock;
-  store: EmbeddedStore<SandboxData>;
+  /** The state: the embedded store by default, PostgreSQL with `database`. */
+  store: RecordStore<SandboxData>;
   /** The request journal behind `GET /_sandbox/requests`. */
   journal: RequestJournal;
-  /** The faults armed through `/_sandbox/faults` (arm them here too: `faults.add({...})`). */
-  faults: FaultRegistry;
+  /** The faults armed through `/_sandbox/faults` (arm them here too: `await faults.add({...})`). */
+  faults: FaultBook;
   /** Contract coverage: `coverage.report()`, `coverage.table()`, `coverage.writeReport(file)`. */
   coverage: CoverageTracker;
   /** Moves the sandbox clock and, with `autoAdvance`, resolves once distributions have progressed. */
@@ -75,17 +90,20 @@ export interface Sandbox {
  * await sandbox.stop();
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const random = createRandom(options.seed);
-  const fixtureState = buildFixtures(random);
-  const persistence = options.data ? new FilePersistence<SandboxData>(options.data) : undefined;
-  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
-  // A restart under the same --seed would replay the id stream from its start and hand out ids
-  // already stored; the journal's sequence number moves the stream on, reproducibly.
-  if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
-  const clock = new SandboxClock({ frozenAt: options.frozenAt });
+  if (options.data !== undefined && options.database !== undefined) {
+    throw new Error('--data and --database cannot be used together: keep the state in a file (--data) or in PostgreSQL (--database), not both');
+  }
+  const opened = options.database !== undefined ? await openShared(options, options.database) : await openEmbedded(options);
+  const { store, clock, random, shared } = opened;
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
-  const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
-  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger: options.logger, quiet: options.quiet });
+  const control = createControlPlane(ctx, {
+    adminToken: options.adminToken,
+    autoAdvance: options.autoAdvance,
+    journalSize: options.journalSize,
+    sleep: options.sleep,
+    ...(shared && { shared }),
+  });
+  const app = createApp(ctx, { bodyLimit: options.bodyLimit, control, strict: options.strict, logger: options.logger, quiet: options.quiet, ...(opened.ready && { ready: opened.ready }) });
   let server: Server | undefined;
 
   return {
@@ -112,10 +130,71 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       control.access.listeningOn(undefined);
       await control.stop();
       if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
-      await store.close();
+      await opened.close();
     },
     reset: control.reset,
   };
+}
+
+/** What a sandbox runs on: its store, clock and random source, and how to close them. */
+interface Opened {
+  store: RecordStore<SandboxData>;
+  clock: SandboxClock;
+  random: ReturnType<typeof createRandom>;
+  shared?: SharedSandboxState;
+  /** `/healthz`'s question to the state; none for the embedded store, which is always there. */
+  ready?: () => Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The default: lowdb in memory, or in `--data FILE`. */
+async function openEmbedded(options: SandboxOptions): Promise<Opened> {
+  const random = createRandom(options.seed);
+  const fixtureState = buildFixtures(random);
+  const persistence = options.data ? new FilePersistence<SandboxData>(options.data) : undefined;
+  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
+  // A restart under the same --seed would replay the id stream from its start and hand out ids
+  // already stored; the journal's sequence number moves the stream on, reproducibly.
+  if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
+  const clock = new SandboxClock({ frozenAt: options.frozenAt });
+  return { store, clock, random, close: () => store.close() };
+}
+
+/**
+ * `--database`: the default workspace in PostgreSQL, shared with every instance given the same
+ * URL. Fixtures come from the seed the first instance recorded (so every instance's reset
+ * restores the same ones); ids come from a stream of this instance's own (instance 1 continues
+ * the seed's stream, as in memory; instance n seeds `[seed, n]`), so instances never mint the
+ * same id.
+ */
+async function openShared(options: SandboxOptions, url: string): Promise<Opened> {
+  const pg = await PostgresWorkspaces.open({ url, ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }) });
+  try {
+    const seed = await pg.fixtureSeed(DEFAULT_WORKSPACE, options.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const random = createRandom(seed);
+    const fixtureState = buildFixtures(random);
+    const store = await pg.openStore(DEFAULT_WORKSPACE, () => structuredClone(fixtureState));
+    const clock = new SandboxClock({ frozenAt: options.frozenAt });
+    const shared = await pg.openShared(DEFAULT_WORKSPACE, { clock, mountPaths: API_MODULES.flatMap((api) => api.mountPaths) });
+    if (shared.instance > 1) random.seed([seed, shared.instance]);
+    return {
+      store,
+      clock,
+      random,
+      shared,
+      ready: () => store.ping().then(
+        () => true,
+        () => false,
+      ),
+      async close() {
+        await shared.close();
+        await pg.close();
+      },
+    };
+  } catch (error) {
+    await pg.close().catch(() => {});
+    throw error;
+  }
 }
 
 function buildFixtures(random: ReturnType<typeof createRandom>): SandboxData {
