@@ -139,6 +139,6 @@ describe('typed clients generated from the served specs', () => {
     expect(r.novaContacts?.body.data).toMatchObject([{ name: 'Ada Lovelace', email: 'ada@example.com' }]);
     expect(r.novaVehicles?.body.data).toContainEqual(expect.objectContaining({ id: 'veh_pNvehE6O1KjY2W6Omq9MD3QAEs5w' }));
     // What the clients created is in the sandbox's state.
-    expect([sb.store.count('norcapDistributions'), sb.store.count('novaDistributions')]).toEqual([1, 1]);
+    expect([await sb.store.count('norcapDistributions'), await sb.store.count('novaDistributions')]).toEqual([1, 1]);
   });
 });
