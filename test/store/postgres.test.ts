@@ -114,7 +114,7 @@ describePostgres('PostgreSQL store', () => {
       expect(scan?.['Actual Rows']).toBeLessThanOrEqual(30 + 20 + 1);
     }
     const page = await store.page('items', 'big', { limit: 2, newestFirst: true, after: 'big10000', offset: 1 });
-    expect(page).toEqual({ items: [{ id: 'big9998', owner: 'big' }, { id: 'big9997', owner: 'big' }], hasMore: true });
+    expect(page).toEqual({ items: [{ id: 'big9998', owner: 'big' }, { id: 'big9997', owner: 'big' }], ids: ['big9998', 'big9997'], hasMore: true });
   });
 
   test('an unreachable database (a closed port) rejects with StoreUnavailableError at once', async () => {
