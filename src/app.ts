@@ -27,6 +27,8 @@ export interface AppOptions {
   cors?: boolean;
   /** Runs before the door: the workspaces' (`src/workspaces/door.ts`), which scopes the whole request to one workspace. */
   enter?: RequestHandler;
+  /** Whether the state can answer now (`--database`: a trivial query); `/healthz` answers 503 when not. Absent: always ready. */
+  ready?: () => Promise<boolean>;
 }
 
 /**
@@ -62,8 +64,10 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   if (options.enter) app.use(options.enter);
   app.use(resolveRequest(observers));
 
-  app.get('/healthz', function healthz(_req, res) {
-    res.status(200).json({ status: 'ok' });
+  const ready = options.ready;
+  app.get('/healthz', async function healthz(_req, res) {
+    if (ready && !(await ready())) res.status(503).json({ status: 'unavailable' });
+    else res.status(200).json({ status: 'ok' });
   });
   app.use(docsRouter(new Map(API_MODULES.map((api) => [api.name, api.mountPaths]))));
 

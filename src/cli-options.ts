@@ -84,6 +84,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--seed <seed>', 'seed for generated fixtures and ids (reproducible runs)').env('SANDBOX_SEED').argParser(integer('seed', 0, 2 ** 31 - 1)))
     .addOption(new Option('--data <file>', 'keep all state in this JSON file (and FILE.journal); a restart resumes it').env('SANDBOX_DATA'))
     .addOption(new Option('--repair-data', 'a data journal with a gap: keep what is before it (and say so on stderr) instead of refusing to start').env('SANDBOX_REPAIR_DATA'))
+    .addOption(
+      new Option('--database <url>', 'keep all state in PostgreSQL (postgres://user:password@host:port/db), shared by every instance given the same URL')
+        .env('DATABASE_URL')
+        .conflicts('data'),
+    )
     .addOption(new Option('--strict', 'check every response against its spec; a drifting one answers 500 naming the violation').env('SANDBOX_STRICT'))
     .addOption(new Option('--quiet', 'no per-request JSON log lines on stdout').env('SANDBOX_QUIET'))
     .addOption(new Option('--admin-token <token>', 'bearer token the /_sandbox controls require').env('SANDBOX_ADMIN_TOKEN'))
@@ -114,6 +119,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     host: string;
     seed?: number;
     data?: string;
+    database?: string;
     strict?: boolean;
     quiet?: boolean;
     adminToken?: string;
@@ -139,6 +145,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     host: opts.host,
     seed: opts.seed,
     data: opts.data,
+    ...(opts.database !== undefined && { database: opts.database }),
     adminToken: opts.adminToken,
     allowedHosts: opts.allowedHost ?? [],
     coverageOut: opts.coverageOut,

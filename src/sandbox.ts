@@ -11,16 +11,20 @@ import { createRandom } from './core/random.js';
 import type { Logger } from './core/logging.js';
 import { FilePersistence } from './core/store/file-persistence.js';
 import { EmbeddedStore } from './core/store/embedded-store.js';
+import type { RecordStore } from './core/store/record-store.js';
 import { createControlPlane } from './sandbox/control-plane.js';
 import type { CoverageTracker } from './sandbox/coverage.js';
 import type { Sleep } from './sandbox/fault-injection.js';
-import type { FaultRegistry } from './sandbox/faults.js';
+import type { FaultBook } from './sandbox/faults.js';
 import type { RequestJournal } from './sandbox/journal.js';
 import type { WorkspaceCaps } from './workspaces/caps.js';
 import { routedContext } from './workspaces/current.js';
 import { enterWorkspace, workspaceControlPlane } from './workspaces/door.js';
-import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceStoreFactory } from './workspaces/registry.js';
+import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceRegistryOptions, type WorkspaceStoreFactory } from './workspaces/registry.js';
 import { workspaceRoutes, type SignupPolicy } from './workspaces/routes.js';
+import { PostgresWorkspaceCatalog } from './workspaces/postgres-catalog.js';
+import { PostgresWorkspaces } from './sandbox/shared/postgres-workspaces.js';
+import type { SharedSandboxState } from './sandbox/shared/shared-state.js';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */
@@ -32,6 +36,14 @@ export interface SandboxOptions {
   data?: string;
   /** A `data` journal with a gap (seq N followed by seq M): keep what is before it and say so, instead of refusing to start. */
   repairData?: boolean;
+  /**
+   * Keep all state in this PostgreSQL database (`postgres://user:password@host:port/db`), shared
+   * by every instance given the same URL: records, tokens, idempotency keys, the clock, faults
+   * and resets. Not together with `data`.
+   */
+  database?: string;
+  /** The PostgreSQL schema to use under `database` (default: the connection's, normally `public`). */
+  databaseSchema?: string;
   /** Validate every response against its spec; a drifting handler answers 500 naming the violation. */
   strict?: boolean;
   /** No per-request log lines, even when a `logger` is given (server errors are still logged). */
@@ -82,11 +94,12 @@ export interface WorkspaceOptions {
 export interface Sandbox {
   app: Express;
   clock: SandboxClock;
-  store: EmbeddedStore<SandboxData>;
+  /** The state: the embedded store by default, PostgreSQL with `database`. */
+  store: RecordStore<SandboxData>;
   /** The request journal behind `GET /_sandbox/requests`. */
   journal: RequestJournal;
-  /** The faults armed through `/_sandbox/faults` (arm them here too: `faults.add({...})`). */
-  faults: FaultRegistry;
+  /** The faults armed through `/_sandbox/faults` (arm them here too: `await faults.add({...})`). */
+  faults: FaultBook;
   /** Contract coverage: `coverage.report()`, `coverage.table()`, `coverage.writeReport(file)`. */
   coverage: CoverageTracker;
   /** The workspaces besides the default one (which the fields above are). */
@@ -110,22 +123,26 @@ export interface Sandbox {
  * await sandbox.stop();
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const random = createRandom(options.seed);
-  const fixtureState = buildFixtures(random);
-  const persistence = options.data ? new FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
-  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
-  // A restart under the same --seed would replay the id stream from its start and hand out ids
-  // already stored; the journal's sequence number moves the stream on, reproducibly.
-  if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
-  const clock = new SandboxClock({ frozenAt: options.frozenAt });
+  if (options.data !== undefined && options.database !== undefined) {
+    throw new Error('--data and --database cannot be used together: keep the state in a file (--data) or in PostgreSQL (--database), not both');
+  }
+  const opened = options.database !== undefined ? await openShared(options, options.database) : await openEmbedded(options);
+  const { store, clock, random, shared } = opened;
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
-  const control = createControlPlane(ctx, { adminToken: options.adminToken, autoAdvance: options.autoAdvance, journalSize: options.journalSize, sleep: options.sleep });
+  const control = createControlPlane(ctx, {
+    adminToken: options.adminToken,
+    autoAdvance: options.autoAdvance,
+    journalSize: options.journalSize,
+    sleep: options.sleep,
+    ...(shared && { shared }),
+  });
   control.access.hosts.add(options.allowedHosts ?? []);
   const ws = options.workspaces ?? {};
   const workspaces = new WorkspaceRegistry({
     defaultWorkspace: { id: DEFAULT_WORKSPACE, ctx, control },
-    catalog: ws.catalog,
-    stores: ws.stores,
+    catalog: ws.catalog ?? opened.workspaces?.catalog,
+    stores: ws.stores ?? opened.workspaces?.stores,
+    shared: opened.workspaces?.shared,
     seed: options.seed,
     frozenAt: options.frozenAt,
     ttlMs: ws.ttlSeconds === undefined ? undefined : ws.ttlSeconds * 1000,
@@ -137,7 +154,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   const bodyLimit = options.bodyLimit ?? '1mb';
   const routed = workspaceControlPlane(workspaces, workspaceRoutes(workspaces, control.access, { open: ws.openSignup ?? false, perAddress: ws.signupRate }), bodyLimit);
-  const app = createApp(routedContext(ctx), { bodyLimit, control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors });
+  const app = createApp(routedContext(ctx), { bodyLimit, control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
   // Idle workspaces are deleted within a minute of expiring (and before every create).
   const sweeper = setInterval(() => void workspaces.sweep().catch(() => undefined), 60_000);
   sweeper.unref();
@@ -177,7 +194,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       clearInterval(sweeper);
       await routed.stop();
       if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
-      await store.close();
+      await opened.close();
     },
     reset: control.reset,
   };
@@ -197,6 +214,74 @@ async function closeServer(server: Server, inFlight: Set<ServerResponse>): Promi
   await Promise.all([...inFlight].map((res) => once(res, 'close')));
   server.closeIdleConnections(); // keep-alive sockets whose answer was already under way
   await closed;
+}
+
+/** What a sandbox runs on: its store, clock and random source, and how to close them. */
+interface Opened {
+  store: RecordStore<SandboxData>;
+  clock: SandboxClock;
+  random: ReturnType<typeof createRandom>;
+  shared?: SharedSandboxState;
+  /** `/healthz`'s question to the state; none for the embedded store, which is always there. */
+  ready?: () => Promise<boolean>;
+  /** Where the other workspaces live with `--database` (in this process otherwise). */
+  workspaces?: { catalog: WorkspaceCatalog; stores: WorkspaceStoreFactory; shared: NonNullable<WorkspaceRegistryOptions['shared']> };
+  close(): Promise<void>;
+}
+
+/** The default: lowdb in memory, or in `--data FILE`. */
+async function openEmbedded(options: SandboxOptions): Promise<Opened> {
+  const random = createRandom(options.seed);
+  const fixtureState = buildFixtures(random);
+  const persistence = options.data ? new FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
+  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
+  // A restart under the same --seed would replay the id stream from its start and hand out ids
+  // already stored; the journal's sequence number moves the stream on, reproducibly.
+  if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
+  const clock = new SandboxClock({ frozenAt: options.frozenAt });
+  return { store, clock, random, close: () => store.close() };
+}
+
+/**
+ * `--database`: the default workspace in PostgreSQL, shared with every instance given the same
+ * URL. Fixtures come from the seed the first instance recorded (so every instance's reset
+ * restores the same ones); ids come from a stream of this instance's own (instance 1 continues
+ * the seed's stream, as in memory; instance n seeds `[seed, n]`), so instances never mint the
+ * same id.
+ */
+async function openShared(options: SandboxOptions, url: string): Promise<Opened> {
+  const pg = await PostgresWorkspaces.open({ url, ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }) });
+  try {
+    const seed = await pg.fixtureSeed(DEFAULT_WORKSPACE, options.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const random = createRandom(seed);
+    const fixtureState = buildFixtures(random);
+    const store = await pg.openStore(DEFAULT_WORKSPACE, () => structuredClone(fixtureState));
+    const clock = new SandboxClock({ frozenAt: options.frozenAt });
+    const shared = await pg.openShared(DEFAULT_WORKSPACE, { clock, mountPaths: API_MODULES.flatMap((api) => api.mountPaths) });
+    if (shared.instance > 1) random.seed([seed, shared.instance]);
+    return {
+      store,
+      clock,
+      random,
+      shared,
+      ready: () => store.ping().then(
+        () => true,
+        () => false,
+      ),
+      workspaces: {
+        catalog: new PostgresWorkspaceCatalog(pg.pool),
+        stores: { open: pg.openStore, remove: (id) => pg.removeWorkspace(id) },
+        shared: (id, workspaceClock) => pg.openShared(id, { clock: workspaceClock, mountPaths: API_MODULES.flatMap((api) => api.mountPaths) }),
+      },
+      async close() {
+        await shared.close();
+        await pg.close();
+      },
+    };
+  } catch (error) {
+    await pg.close().catch(() => {});
+    throw error;
+  }
 }
 
 function buildFixtures(random: ReturnType<typeof createRandom>): SandboxData {

@@ -14,11 +14,18 @@ export interface ClockOptions {
   frozenAt?: Date;
 }
 
+/** The clock's offset and freeze, as instances share them. */
+export interface SharedClockState {
+  offsetMs: number;
+  /** The frozen instant, or null for the wall clock. */
+  frozenAtMs: number | null;
+}
+
 export type ClockListener = (now: Date, advancedBySeconds: number) => void;
 
 export class SandboxClock {
   private offsetMs = 0;
-  private readonly frozenAtMs: number | undefined;
+  private frozenAtMs: number | undefined;
   private readonly listeners = new Set<ClockListener>();
 
   constructor(options: ClockOptions = {}) {
@@ -55,6 +62,21 @@ export class SandboxClock {
   /** Back to the base time (used by reset). */
   resetOffset(): void {
     this.offsetMs = 0;
+  }
+
+  /**
+   * Takes on a state decided elsewhere, without telling the listeners: with `--database` the
+   * clock every instance shares is read from PostgreSQL before each request
+   * (src/sandbox/shared/), and reads here stay synchronous.
+   */
+  adopt(state: SharedClockState): void {
+    this.offsetMs = state.offsetMs;
+    this.frozenAtMs = state.frozenAtMs ?? undefined;
+  }
+
+  /** The state `adopt` takes: what an instance shares of its clock. */
+  get state(): SharedClockState {
+    return { offsetMs: this.offsetMs, frozenAtMs: this.frozenAtMs ?? null };
   }
 
   onAdvance(listener: ClockListener): () => void {

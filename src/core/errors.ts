@@ -17,6 +17,7 @@ export type FailureKind =
   | 'idempotency_mismatch'
   | 'idempotency_conflict'
   | 'fault' // injected by the sandbox
+  | 'unavailable' // the state store (PostgreSQL) cannot be reached: retry
   | 'internal';
 
 export interface Failure {
@@ -67,6 +68,7 @@ interface HttpLikeError {
  */
 export function toFailure(error: unknown): Failure {
   if (error instanceof ApiFailure) return error.failure;
+  if (isStoreUnavailable(error)) return UNAVAILABLE;
   const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
   const status = e.status ?? e.statusCode ?? 500;
   if (e.type === 'entity.parse.failed') return { kind: 'malformed_json', status: 400, message: describeUnparsed(e.body) };
@@ -87,6 +89,26 @@ export function toFailure(error: unknown): Failure {
   }
   if (status >= 400 && status < 500) return { kind: 'validation', status: 400, message: e.message ?? 'bad request' };
   return { kind: 'internal', status: 500, message: 'internal error' };
+}
+
+/**
+ * What a request meets while the database behind `--database` cannot be reached: 503 in the
+ * API's own envelope, at once (the pool's timeouts bound the wait), with `Retry-After`. The
+ * driver's error stays in the log; the client only learns to retry.
+ */
+const UNAVAILABLE: Failure = {
+  kind: 'unavailable',
+  status: 503,
+  message: 'the sandbox state store is unavailable; retry shortly',
+  headers: { 'Retry-After': '1' },
+};
+
+/**
+ * `StoreUnavailableError` (src/core/store/errors.ts), duck-typed by name like the store's own
+ * error mapping: an error may come from another realm, where `instanceof` fails.
+ */
+function isStoreUnavailable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'StoreUnavailableError';
 }
 
 /** Where express-openapi-validator says a request issue is. */

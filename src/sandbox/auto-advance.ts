@@ -13,6 +13,11 @@ export interface AutoAdvancerOptions {
   tickMs?: number;
   /** The repeating timer; a real, unref'd `setInterval` unless a test passes one it drives. */
   every?: Every;
+  /**
+   * Runs each run under a lock many instances share (`--database`): `wait` is true for a run a
+   * clock advance asked for (it must happen), false for a tick (skipped while another instance runs).
+   */
+  exclusive?: (run: () => Promise<void>, wait: boolean) => Promise<void>;
 }
 
 const realEvery: Every = (ms, run) => {
@@ -41,16 +46,18 @@ export class AutoAdvancer<D extends Collections> {
   private failure: { error: unknown } | undefined;
   private readonly unsubscribe: () => void;
   private readonly stopTicking: (() => void) | undefined;
+  private readonly exclusive: AutoAdvancerOptions['exclusive'];
 
   constructor(
     private readonly ctx: AppContext<D>,
     private readonly modules: readonly ApiModule<D>[],
     options: AutoAdvancerOptions = {},
   ) {
-    this.unsubscribe = ctx.clock.onAdvance(() => this.schedule());
+    this.exclusive = options.exclusive;
+    this.unsubscribe = ctx.clock.onAdvance(() => this.schedule(true));
     if (!ctx.clock.frozen) {
       this.stopTicking = (options.every ?? realEvery)(options.tickMs ?? 1000, () => {
-        if (this.pending === 0) this.schedule();
+        if (this.pending === 0) this.schedule(false);
       });
     }
   }
@@ -68,11 +75,12 @@ export class AutoAdvancer<D extends Collections> {
     this.stopTicking?.();
   }
 
-  private schedule(): void {
+  private schedule(asked: boolean): void {
     this.pending += 1;
     this.queue = this.queue.then(async () => {
       try {
-        await this.runOnce();
+        if (!this.exclusive) await this.runOnce();
+        else await this.exclusive(() => this.runOnce(), asked).catch((error: unknown) => void (this.failure ??= { error }));
       } finally {
         this.pending -= 1;
       }

@@ -7,7 +7,8 @@ import { ControlAccess, requireAdmin } from './admin-access.js';
 import { AutoAdvancer } from './auto-advance.js';
 import { CoverageTracker } from './coverage.js';
 import { injectFaults, type Sleep } from './fault-injection.js';
-import { FaultRegistry } from './faults.js';
+import { FaultRegistry, localFaults, type FaultBook } from './faults.js';
+import type { SharedSandboxState } from './shared/shared-state.js';
 import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
 import { journalObserver } from './observe-requests.js';
 import type { RequestObserver } from '../core/pipeline/resolve-request.js';
@@ -31,6 +32,11 @@ export interface ControlPlaneOptions {
   sleep?: Sleep;
   /** Who may use the controls; `new ControlAccess(adminToken)` unless given (a workspace's are checked at its door). */
   access?: ControlAccess;
+  /**
+   * With `--database`: the clock, faults, resets and auto-advance every instance shares
+   * (src/sandbox/shared/). Absent, all of it lives in this process, as before.
+   */
+  shared?: SharedSandboxState;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface ControlPlaneOptions {
  */
 export interface ControlPlane {
   journal: RequestJournal;
-  faults: FaultRegistry;
+  faults: FaultBook;
   coverage: CoverageTracker;
   access: ControlAccess;
   /** Moves the clock and waits for auto-advance to settle. */
@@ -51,6 +57,7 @@ export interface ControlPlane {
   stop(): Promise<void>;
   observer: RequestObserver;
   controls: RequestHandler;
+  /** The first step of each API's pipeline (with shared state: the refresh, then the faults). */
   injectFaults: RequestHandler;
 }
 
@@ -64,13 +71,24 @@ export interface ControlPlane {
  */
 export function createControlPlane(ctx: AppContext<SandboxData>, options: ControlPlaneOptions = {}): ControlPlane {
   const journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
-  const faults = new FaultRegistry(API_MODULES.flatMap((api) => api.mountPaths));
+  const shared = options.shared;
+  const faults = shared?.faults ?? localFaults(new FaultRegistry(API_MODULES.flatMap((api) => api.mountPaths)));
   const coverage = new CoverageTracker(
     API_MODULES.map((api) => api.name),
     ctx.clock,
   );
   const access = options.access ?? new ControlAccess(options.adminToken);
-  const autoAdvancer = options.autoAdvance ? new AutoAdvancer(ctx, API_MODULES) : undefined;
+  // Shared: one instance at a time runs auto-advance, on the shared clock; a wall-clock tick
+  // skips while another instance runs, a clock advance waits its turn (its moves must land).
+  const exclusive = shared && ((run: () => Promise<void>, wait: boolean) => shared.exclusive(async () => (await shared.refresh(), await run()), wait));
+  const autoAdvancer = options.autoAdvance ? new AutoAdvancer(ctx, API_MODULES, exclusive ? { exclusive } : {}) : undefined;
+  if (shared) {
+    // Another instance's reset: the journal and coverage (kept per instance) start over here too.
+    shared.onReset = () => {
+      journal.clear();
+      coverage.reset();
+    };
+  }
 
   async function advanceClock(seconds: number): Promise<Date> {
     if (ctx.clock.nowMs() + seconds * 1000 > LATEST_INSTANT_MS) {
@@ -82,6 +100,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
       });
     }
     const now = ctx.clock.advance(seconds);
+    await shared?.flush(); // every instance's next request sees it
     await autoAdvancer?.settled();
     return now;
   }
@@ -89,15 +108,28 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
   async function reset(): Promise<void> {
     // A run still writing would land on top of the fresh fixtures; let it finish first.
     await autoAdvancer?.settled().catch(() => undefined);
-    faults.clear();
-    journal.clear();
-    ctx.clock.resetOffset();
     await ctx.store.reset();
+    if (shared) await shared.reset(); // faults and clock offset, for every instance
+    else {
+      await faults.clear();
+      ctx.clock.resetOffset();
+    }
+    journal.clear();
     coverage.reset();
   }
 
+  // With shared state, every API and control request first adopts the shared clock and faults.
+  const refreshShared: RequestHandler | undefined =
+    shared &&
+    async function refreshSharedState(_req, _res, next) {
+      await shared.refresh();
+      next();
+    };
+  const inject = injectFaults(faults, options.sleep);
+
   const router = Router();
   router.use(requireAdmin(access));
+  if (refreshShared) router.use(refreshShared);
   router.use(jsonBody('100kb'));
   router.use(requestValidation('sandbox'));
   router.use(stateRoutes({ clock: ctx.clock, reset, advanceClock }));
@@ -123,7 +155,12 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     },
     observer: journalObserver({ journal, coverage, clock: ctx.clock }),
     controls: router,
-    injectFaults: injectFaults(faults, options.sleep),
+    injectFaults: shared
+      ? async function refreshThenInjectFaults(req, res, next) {
+          await shared.refresh();
+          return inject(req, res, next);
+        }
+      : inject,
   };
 }
 

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RequestHandler } from 'express';
 import { fail, type Failure } from '../core/errors.js';
 import type { AppliedFault } from '../core/pipeline/request-state.js';
-import type { FaultRegistry } from './faults.js';
+import type { FaultBook } from './faults.js';
 
 export type { AppliedFault } from '../core/pipeline/request-state.js';
 
@@ -18,10 +18,10 @@ export type Sleep = (ms: number) => Promise<unknown>;
  * @example
  * router.use(injectFaults(faults));
  */
-export function injectFaults(faults: FaultRegistry, sleep: Sleep = delay): RequestHandler {
+export function injectFaults(faults: Pick<FaultBook, 'size' | 'take'>, sleep: Sleep = delay): RequestHandler {
   return async function injectFault(req, res, next) {
     if (faults.size === 0) return next();
-    const fault = faults.take(req.method, res.locals.request.path);
+    const fault = await faults.take(req.method, res.locals.request.path);
     if (!fault) return next();
     res.locals.request.fault = { id: fault.id, status: fault.status, latency_ms: fault.latency_ms } satisfies AppliedFault;
     if (fault.latency_ms > 0) await sleep(fault.latency_ms);

@@ -27,8 +27,80 @@ export interface Fault {
   retry_after: number | null;
 }
 
-interface ArmedFault extends Fault {
+export interface ArmedFault extends Fault {
   pattern: PathPattern;
+}
+
+/**
+ * The faults of one sandbox as the control plane and the pipeline use them, whichever keeps
+ * them: `FaultRegistry` in memory (`localFaults`), or PostgreSQL shared by every instance
+ * (`--database`, src/sandbox/shared/). Asynchronous because the shared one asks the database.
+ */
+export interface FaultBook {
+  add(spec: FaultSpec): Promise<Fault>;
+  list(): Promise<Fault[]>;
+  delete(id: string): Promise<boolean>;
+  clear(): Promise<void>;
+  /** The oldest fault matching the request with one use consumed (see `FaultRegistry.take`). */
+  take(method: string, path: string): Fault | undefined | Promise<Fault | undefined>;
+  /** How many faults this instance knows to be armed: 0 lets a request skip the lookup. */
+  readonly size: number;
+}
+
+/** A `FaultRegistry` as a `FaultBook`: the in-memory default, `take` still synchronous. */
+export function localFaults(registry: FaultRegistry): FaultBook {
+  return {
+    add: async (spec) => registry.add(spec),
+    list: async () => registry.list(),
+    delete: async (id) => registry.delete(id),
+    clear: async () => registry.clear(),
+    take: (method, path) => registry.take(method, path),
+    get size() {
+      return registry.size;
+    },
+  };
+}
+
+/**
+ * Checks a fault a client asks for and gives it its defaults, everything but its id: what both
+ * fault books arm. Throws an `ApiFailure` (400) for a fault that is wrong or could never fire.
+ */
+export function prepareFault(spec: FaultSpec, mountPaths?: readonly string[]): Omit<ArmedFault, 'id'> {
+  if (spec.status === undefined && spec.latency_ms === undefined) {
+    fail({ kind: 'validation', status: 400, message: 'a fault needs a status, a latency_ms, or both' });
+  }
+  if (spec.retry_after !== undefined && spec.status !== 429) {
+    fail({ kind: 'validation', status: 400, field: 'retry_after', message: 'retry_after applies only to a fault with status 429' });
+  }
+  const pattern = compilePathPattern(spec.path);
+  if (mountPaths && !couldMatchMountPath(pattern, mountPaths)) {
+    fail({
+      kind: 'validation',
+      status: 400,
+      field: 'path',
+      message: `no mocked API serves ${spec.path}, so the fault would never apply: its path must fall under ${mountPaths.join(', ')} (or be a pattern such as *)`,
+    });
+  }
+  const count = spec.count ?? 1;
+  return {
+    method: spec.method.toUpperCase(),
+    path: spec.path,
+    status: spec.status ?? null,
+    count,
+    remaining: count,
+    latency_ms: spec.latency_ms ?? 0,
+    retry_after: spec.status === 429 ? (spec.retry_after ?? 1) : null,
+    pattern,
+  };
+}
+
+/** Whether an armed fault applies to this request. */
+export function faultMatches(fault: { method: string; pattern: PathPattern }, method: string, path: string): boolean {
+  return (fault.method === '*' || fault.method === method.toUpperCase()) && fault.pattern.test(path);
+}
+
+export function tooManyFaults(): never {
+  fail({ kind: 'rule', status: 409, message: `at most ${MAX_FAULTS} faults may be armed at once; DELETE /_sandbox/faults first` });
 }
 
 /** At most this many faults at once: faults are state a client grows, so they are bounded. */
@@ -56,36 +128,9 @@ export class FaultRegistry {
   constructor(private readonly mountPaths?: readonly string[]) {}
 
   add(spec: FaultSpec): Fault {
-    if (spec.status === undefined && spec.latency_ms === undefined) {
-      fail({ kind: 'validation', status: 400, message: 'a fault needs a status, a latency_ms, or both' });
-    }
-    if (spec.retry_after !== undefined && spec.status !== 429) {
-      fail({ kind: 'validation', status: 400, field: 'retry_after', message: 'retry_after applies only to a fault with status 429' });
-    }
-    const pattern = compilePathPattern(spec.path);
-    if (this.mountPaths && !couldMatchMountPath(pattern, this.mountPaths)) {
-      fail({
-        kind: 'validation',
-        status: 400,
-        field: 'path',
-        message: `no mocked API serves ${spec.path}, so the fault would never apply: its path must fall under ${this.mountPaths.join(', ')} (or be a pattern such as *)`,
-      });
-    }
-    if (this.armed.size >= MAX_FAULTS) {
-      fail({ kind: 'rule', status: 409, message: `at most ${MAX_FAULTS} faults may be armed at once; DELETE /_sandbox/faults first` });
-    }
-    const count = spec.count ?? 1;
-    const fault: ArmedFault = {
-      id: `flt_${++this.sequence}`,
-      method: spec.method.toUpperCase(),
-      path: spec.path,
-      status: spec.status ?? null,
-      count,
-      remaining: count,
-      latency_ms: spec.latency_ms ?? 0,
-      retry_after: spec.status === 429 ? (spec.retry_after ?? 1) : null,
-      pattern,
-    };
+    const prepared = prepareFault(spec, this.mountPaths);
+    if (this.armed.size >= MAX_FAULTS) tooManyFaults();
+    const fault: ArmedFault = { id: `flt_${++this.sequence}`, ...prepared };
     this.armed.set(fault.id, fault);
     return publicFault(fault);
   }
@@ -112,9 +157,8 @@ export class FaultRegistry {
    */
   take(method: string, path: string): Fault | undefined {
     if (this.armed.size === 0) return undefined;
-    const upper = method.toUpperCase();
     for (const fault of this.armed.values()) {
-      if ((fault.method !== '*' && fault.method !== upper) || !fault.pattern.test(path)) continue;
+      if (!faultMatches(fault, method, path)) continue;
       fault.remaining -= 1;
       if (fault.remaining <= 0) this.armed.delete(fault.id);
       return publicFault(fault);
@@ -123,7 +167,7 @@ export class FaultRegistry {
   }
 }
 
-function publicFault({ pattern: _pattern, ...fault }: ArmedFault): Fault {
+export function publicFault({ pattern: _pattern, ...fault }: ArmedFault): Fault {
   return fault;
 }
 

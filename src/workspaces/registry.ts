@@ -11,6 +11,7 @@ import type { RecordStore } from '../core/store/record-store.js';
 import { ControlAccess } from '../sandbox/admin-access.js';
 import { createControlPlane, type ControlPlane } from '../sandbox/control-plane.js';
 import type { Sleep } from '../sandbox/fault-injection.js';
+import type { SharedSandboxState } from '../sandbox/shared/shared-state.js';
 import { cappedStore, WORKSPACE_CAPS, type WorkspaceCaps } from './caps.js';
 import { newWorkspaceId, workspaceFixtures, type WorkspaceDescription, type WorkspaceSecrets } from './fixtures.js';
 
@@ -25,6 +26,8 @@ export interface Workspace {
   control: ControlPlane;
   /** Its catalog entry; undefined for the default workspace. */
   record?: WorkspaceRecord;
+  /** Its state shared with other instances (`--database`), closed with it. */
+  shared?: SharedSandboxState;
 }
 
 /** A workspace as the catalog keeps it (shared by every instance). */
@@ -120,6 +123,11 @@ export interface WorkspaceRegistryOptions {
   now?: () => number;
   /** Per-workspace caps (default `WORKSPACE_CAPS`). */
   caps?: Partial<WorkspaceCaps>;
+  /**
+   * With `--database`: a workspace's clock, faults, resets and auto-advance shared by every
+   * instance (`PostgresWorkspaces.openShared`). Absent, they live in this process.
+   */
+  shared?: (workspaceId: string, clock: SandboxClock) => Promise<SharedSandboxState>;
 }
 
 export const DEFAULT_WORKSPACE_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -231,6 +239,7 @@ export class WorkspaceRegistry {
     const workspace = await opening?.catch(() => undefined);
     await this.catalog.delete(id);
     if (workspace) await workspace.control.stop();
+    await workspace?.shared?.close();
     await this.stores.remove(id, workspace ? (workspace.ctx.store as WorkspaceStore) : undefined);
   }
 
@@ -247,6 +256,7 @@ export class WorkspaceRegistry {
       const workspace = await opening.catch(() => undefined);
       if (!workspace) continue;
       await workspace.control.stop();
+      await workspace.shared?.close();
       await (workspace.ctx.store as WorkspaceStore).close();
     }
   }
@@ -256,9 +266,13 @@ export class WorkspaceRegistry {
     if (!record) return undefined;
     const store = await this.stores.open(id, () => structuredClone(record.fixtures));
     const random = createRandom(record.seed);
+    const clock = new SandboxClock({ frozenAt: this.options.frozenAt });
+    const shared = await this.options.shared?.(id, clock);
+    // Instances sharing a workspace each mint ids from a stream of their own, never the same id.
+    if (shared && shared.instance > 1 && record.seed !== undefined) random.seed([record.seed, shared.instance]);
     const ctx: AppContext<SandboxData> = {
       store: cappedStore(store, this.caps),
-      clock: new SandboxClock({ frozenAt: this.options.frozenAt }),
+      clock,
       ids: new IdFactory(random),
       random,
       tokenPrefix: `${id}.`,
@@ -268,7 +282,8 @@ export class WorkspaceRegistry {
       autoAdvance: this.options.autoAdvance,
       journalSize: this.caps.journalEntries,
       sleep: this.options.sleep,
+      ...(shared && { shared }),
     });
-    return { id, ctx, control, record };
+    return { id, ctx, control, record, ...(shared && { shared }) };
   }
 }

@@ -48,15 +48,15 @@ describe('CORS on the mocked APIs (default on)', () => {
   });
 
   test('a preflight is answered even while a fault on every method is armed: only the real request is faulted', async () => {
-    sb.faults.add({ method: '*', path: '/v1/*', status: 503, count: 2 });
+    await sb.faults.add({ method: '*', path: '/v1/*', status: 503, count: 2 });
     const pre = await preflight(sb, '/v1/vehicles');
     expect(pre.status).toBe(204);
-    expect(sb.faults.list()[0]?.remaining).toBe(2); // the preflight used none of it
+    expect((await sb.faults.list())[0]?.remaining).toBe(2); // the preflight used none of it
     const faulted = await request(sb.app).get('/v1/vehicles').set('Origin', ORIGIN);
     expect(faulted.status).toBe(503);
     expectContract('nova', faulted);
     expect(faulted.headers['access-control-allow-origin']).toBe('*'); // the page can read the injected failure
-    expect(sb.faults.list()[0]?.remaining).toBe(1);
+    expect((await sb.faults.list())[0]?.remaining).toBe(1);
   });
 
   test('an API answer carries Access-Control-Allow-Origin and exposes the headers a client needs', async () => {

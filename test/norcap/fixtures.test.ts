@@ -2,6 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { readFixtureFile } from '../../src/core/fixtures.js';
 import { packagePath } from '../../src/core/paths.js';
+import type { SandboxData } from '../../src/apis/index.js';
+import type { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import { createSandbox } from '../../src/sandbox.js';
 import { T0 } from '../support/harness.js';
 import { create, item } from './helpers.js';
@@ -34,7 +36,7 @@ describe('NorCap fixtures', () => {
     const run = async (seed: number) => {
       const sb = await createSandbox({ seed, frozenAt: T0 });
       const res = await create(sb, item());
-      return { accounts: Object.keys(sb.store.data.norcapBrokerageAccounts), ids: [res.body.distributions[0].id, res.body.distributions[0].submissionId] };
+      return { accounts: Object.keys((sb.store as EmbeddedStore<SandboxData>).data.norcapBrokerageAccounts), ids: [res.body.distributions[0].id, res.body.distributions[0].submissionId] };
     };
     const first = await run(11);
     expect(await run(11)).toEqual(first);

@@ -113,7 +113,7 @@ describe('body-level failures through the app', () => {
   });
 
   test('an injected 503 on a Nova route, then the real answer', async () => {
-    sb.faults.add({ method: 'POST', path: '/v1/distributions', status: 503 });
+    await sb.faults.add({ method: 'POST', path: '/v1/distributions', status: 503 });
 
     const faulted = await client.post('/v1/distributions', referenceExample());
     const real = await client.post('/v1/distributions', referenceExample());

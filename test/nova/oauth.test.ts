@@ -157,7 +157,7 @@ describe('token endpoint errors are RFC 6749 §5.2 errors', () => {
   });
 
   test('an injected fault on the token endpoint answers temporarily_unavailable', async () => {
-    sb.faults.add({ method: 'POST', path: '/oauth/token', status: 503 });
+    await sb.faults.add({ method: 'POST', path: '/oauth/token', status: 503 });
 
     const res = await tokenRequest(sb, BODY_CREDENTIALS);
 

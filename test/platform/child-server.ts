@@ -43,7 +43,7 @@ export async function startChild(args: string[], options: ChildOptions = {}): Pr
   ensureBuilt();
   const where = options.env ? [] : ['--port', '0', '--host', '127.0.0.1'];
   // The sandbox's own variables in the test runner's environment must not leak into the child.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SANDBOX_|PORT$|HOST$)/.test(name)));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SANDBOX_|PORT$|HOST$|DATABASE_URL$)/.test(name)));
   const env = { ...inherited, ...options.env };
   const child = spawn(process.execPath, [CLI, ...where, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));

@@ -108,6 +108,12 @@ describe('command line', () => {
     expect(parse(['--no-cors'], { SANDBOX_CORS: 'true' }).options?.cors).toBe(false); // the flag wins
   });
 
+  test('--database (or DATABASE_URL) names the PostgreSQL to keep the state in; absent, the embedded store', () => {
+    expect(parse(['--database', 'postgres://db/sandbox']).options?.database).toBe('postgres://db/sandbox');
+    expect(parse([], { DATABASE_URL: 'postgres://db/other' }).options?.database).toBe('postgres://db/other');
+    expect(parse([]).options).not.toHaveProperty('database');
+  });
+
   test('a flag wins over its twin', () => {
     expect(parse(['--port', '1234', '--strict'], { PORT: '5000', SANDBOX_STRICT: 'false' }).options).toMatchObject({ port: 1234, strict: true });
   });
@@ -120,6 +126,8 @@ describe('command line', () => {
     [['--bogus'], {}, /unknown option '--bogus'/],
     [[], { SANDBOX_STRICT: 'maybe' }, /env 'SANDBOX_STRICT' must be one of 1, true, yes, on, 0, false, no, off, got 'maybe'/],
     [[], { PORT: 'eighty' }, /from env 'PORT' is invalid/],
+    [['--data', 'state.json', '--database', 'postgres://db/sandbox'], {}, /option '--database <url>' cannot be used with option '--data <file>'/],
+    [['--data', 'state.json'], { DATABASE_URL: 'postgres://db/sandbox' }, /environment variable 'DATABASE_URL' cannot be used with option '--data <file>'/],
   ] as [string[], NodeJS.ProcessEnv, RegExp][])('%j %j is refused with exit code 1', (args, env, message) => {
     const { error, err } = parse(args, env);
     expect(error?.exitCode).toBe(1);
@@ -133,7 +141,7 @@ describe('command line', () => {
     for (const [flag, twin] of [
       ['--port', 'PORT'], ['--host', 'HOST'], ['--seed', 'SANDBOX_SEED'], ['--data', 'SANDBOX_DATA'], ['--strict', 'SANDBOX_STRICT'],
       ['--quiet', 'SANDBOX_QUIET'], ['--admin-token', 'SANDBOX_ADMIN_TOKEN'], ['--auto-advance', 'SANDBOX_AUTO_ADVANCE'],
-      ['--coverage-out', 'SANDBOX_COVERAGE_OUT'], ['--frozen-clock', 'SANDBOX_FROZEN_AT'], ['--no-cors', 'SANDBOX_CORS'],
+      ['--coverage-out', 'SANDBOX_COVERAGE_OUT'], ['--frozen-clock', 'SANDBOX_FROZEN_AT'], ['--no-cors', 'SANDBOX_CORS'], ['--database', 'DATABASE_URL'],
     ]) {
       expect(out).toContain(flag as string);
       expect(out.replace(/\s+/g, ' ')).toContain(`env: ${twin}`);

@@ -31,7 +31,7 @@ describe('stop(): in-flight responses first, keep-alive sockets closed', () => {
     const { lines, logger } = captureLog();
     const sb = await testSandbox({ logger, sleep: () => (entered(), held) });
     const url = await sb.start(0);
-    sb.faults.add({ method: 'GET', path: PATH, latency_ms: 10 });
+    await sb.faults.add({ method: 'GET', path: PATH, latency_ms: 10 });
 
     const agent = new Agent({ keepAlive: true }); // never destroyed before stop(): the server must close the socket itself
     const req = request(`${url}${PATH}`, { agent, headers: { Authorization: SANDBOX_AUTH } }).end();

@@ -230,7 +230,7 @@ describe(`fuzzing every path, method, header and body of the three specs (FUZZ_S
         sent++;
         // The fuzzer arms faults and moves the clock through the controls like anything else: an
         // armed 5xx fault would answer 5xx by design, and an expired token would close Nova.
-        if (sb.faults.list().length > 0) sb.faults.clear();
+        if ((await sb.faults.list()).length > 0) await sb.faults.clear();
         if (sent % 500 === 0) {
           await sb.reset();
           tokens.single = await tokenFor(sb, SANDBOX_CLIENT);

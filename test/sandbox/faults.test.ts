@@ -173,11 +173,11 @@ describe('POST /_sandbox/faults: injected failures in the API’s own envelope',
 
     expect(res.status).toBe(200);
     expect(long.status).toBe(404); // an undocumented NorCap route, answered promptly
-    expect(sb.faults.list()[0]?.remaining).toBe(1);
+    expect((await sb.faults.list())[0]?.remaining).toBe(1);
   });
 
   test(`at most ${MAX_FAULTS} faults are armed at once (409 beyond)`, async () => {
-    for (let i = 0; i < MAX_FAULTS; i++) sb.faults.add({ method: 'GET', path: `/v3/custody/x${i}`, status: 500 });
+    for (let i = 0; i < MAX_FAULTS; i++) await sb.faults.add({ method: 'GET', path: `/v3/custody/x${i}`, status: 500 });
 
     const res = await control(sb, 'post', '/_sandbox/faults', { method: 'GET', path: PATH, status: 500 });
     expect(res.status).toBe(409);
@@ -189,7 +189,7 @@ describe('POST /_sandbox/faults: injected failures in the API’s own envelope',
 
     expect((await control(sb, 'get', '/_sandbox/clock')).status).toBe(200);
     expect((await request(sb.app).get('/healthz')).status).toBe(200);
-    expect(sb.faults.list()[0]?.remaining).toBe(1);
+    expect((await sb.faults.list())[0]?.remaining).toBe(1);
   });
 });
 

@@ -22,12 +22,12 @@ const FAULT = { method: 'POST', path: '/v3/custody/distributions', status: 503 }
 
 /** Arms one fault, so a reset that ran is visible (it clears them). */
 async function armed(): Promise<number> {
-  return sb.faults.list().length;
+  return (await sb.faults.list()).length;
 }
 
 describe('Host', () => {
   test.each(['evil.example', 'evil.example:4010', '127.0.0.1.nip.io', 'localhost.evil.example', '0.0.0.0:4010', ''])('Host %j: 403 problem, the reset does not run', async (host) => {
-    sb.faults.add(FAULT);
+    await sb.faults.add(FAULT);
     const res = await request(sb.app).post('/_sandbox/reset').set('Host', host);
 
     expectContract('sandbox', res);
@@ -36,7 +36,7 @@ describe('Host', () => {
   });
 
   test.each(['127.0.0.1:4010', '127.9.9.9', 'localhost:4010', 'LOCALHOST', '[::1]:4010', 'sandbox.internal', 'Sandbox.Internal:8080'])('Host %j is one of its names: 200', async (host) => {
-    sb.faults.add(FAULT);
+    await sb.faults.add(FAULT);
     const res = await request(sb.app).post('/_sandbox/reset').set('Host', host);
 
     expectContract('sandbox', res);
@@ -84,7 +84,7 @@ describe('cross-site state-changing calls', () => {
     ['Sec-Fetch-Site: cross-site', { 'Sec-Fetch-Site': 'cross-site' }, 'Sec-Fetch-Site is cross-site'],
     ['Sec-Fetch-Site: same-site (another port)', { 'Sec-Fetch-Site': 'same-site' }, 'Sec-Fetch-Site is same-site'],
   ])('POST /_sandbox/reset with %s: 403, nothing reset', async (_case, headers, detail) => {
-    sb.faults.add(FAULT);
+    await sb.faults.add(FAULT);
     const res = await request(sb.app).post('/_sandbox/reset').set('Host', '127.0.0.1:4010').set(headers);
 
     expectContract('sandbox', res);
@@ -105,7 +105,7 @@ describe('cross-site state-changing calls', () => {
   });
 
   test('a reset with a body and no Content-Type: 403', async () => {
-    sb.faults.add(FAULT);
+    await sb.faults.add(FAULT);
     const url = await sb.start(0);
     try {
       const res = await rawRequest(url, 'POST /_sandbox/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx');
@@ -123,7 +123,7 @@ describe('cross-site state-changing calls', () => {
     ['its own page: same Origin and Sec-Fetch-Site', { Origin: OWN, 'Sec-Fetch-Site': 'same-origin' }],
     ['typed in the address bar: Sec-Fetch-Site none', { 'Sec-Fetch-Site': 'none' }],
   ])('POST /_sandbox/reset from %s: 200', async (_case, headers) => {
-    sb.faults.add(FAULT);
+    await sb.faults.add(FAULT);
     const res = await request(sb.app).post('/_sandbox/reset').set('Host', '127.0.0.1:4010').set(headers);
 
     expectContract('sandbox', res);

@@ -50,13 +50,13 @@ describe('POST /_sandbox/reset', () => {
   test('sandbox.reset() in the library does the same', async () => {
     const sb = await testSandbox();
     await create(sb, item());
-    sb.faults.add({ method: 'GET', path: PATH, status: 503 });
+    await sb.faults.add({ method: 'GET', path: PATH, status: 503 });
     await sb.advanceClock(60);
 
     await sb.reset();
 
     expect(await sb.store.count('norcapDistributions')).toBe(0);
-    expect(sb.faults.list()).toEqual([]);
+    expect(await sb.faults.list()).toEqual([]);
     expect(sb.journal.list().total).toBe(0);
     expect(sb.coverage.report().summary.operations_exercised).toBe(0);
     expect(sb.clock.now()).toEqual(T0);

@@ -1,15 +1,47 @@
-import { expect } from '@jest/globals';
+import { afterAll, expect } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ResponseContract } from '../../src/core/contract/responses.js';
 import type { ApiName } from '../../src/core/contract/spec.js';
+import type { SandboxData } from '../../src/apis/index.js';
+import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox.js';
+import { testSchema, type TestSchema } from './postgres.js';
 
 /** The instant every test sandbox starts at: timestamps in assertions are exact. */
 export const T0 = new Date('2024-04-20T12:00:00Z');
 
-/** A fresh in-memory sandbox with a frozen clock and a fixed seed. */
-export function testSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return createSandbox({ seed: 1, frozenAt: T0, ...options });
+/**
+ * Which store `testSandbox` opens: `SANDBOX_TEST_STORE=postgres` (the `postgres` jest project
+ * sets it, see jest.config.js) runs the same suites on PostgreSQL, one fresh schema per sandbox.
+ */
+export const TEST_STORE: 'embedded' | 'postgres' = process.env.SANDBOX_TEST_STORE === 'postgres' ? 'postgres' : 'embedded';
+
+/** PostgreSQL sandboxes this test file opened: stopped (pools closed) and their schemas dropped after it. */
+const opened: { sandbox: Sandbox; schema: TestSchema }[] = [];
+if (TEST_STORE === 'postgres') {
+  afterAll(async () => {
+    const all = opened.splice(0);
+    await Promise.all(all.map(({ sandbox }) => sandbox.stop().catch(() => undefined)));
+    await Promise.all(all.map(({ schema }) => schema.drop()));
+  });
+}
+
+/**
+ * A fresh sandbox with a frozen clock and a fixed seed: in memory, or, under
+ * `SANDBOX_TEST_STORE=postgres`, on a schema of its own in `DATABASE_URL`.
+ */
+export async function testSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  if (TEST_STORE === 'embedded' || options.data !== undefined) return createSandbox({ seed: 1, frozenAt: T0, ...options });
+  const schema = testSchema();
+  const sandbox = await createSandbox({ seed: 1, frozenAt: T0, database: schema.url, databaseSchema: schema.name, ...options });
+  opened.push({ sandbox, schema });
+  return sandbox;
+}
+
+/** The sandbox's embedded store, for a test about its internals (it fails under the PostgreSQL run). */
+export function embeddedStore(sb: Pick<Sandbox, 'store'>): EmbeddedStore<SandboxData> {
+  if (!(sb.store instanceof EmbeddedStore)) throw new Error('this test needs the embedded store');
+  return sb.store;
 }
 
 /**

@@ -237,9 +237,14 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Server or upstream failure (`1500`/`1503`; produced by sandbox fault injection). */
+        /**
+         * @description Server or upstream failure (`1500`/`1503`), produced by sandbox fault injection; also
+         *     `1503` `Service unavailable`, with `Retry-After`, while the sandbox's PostgreSQL
+         *     (`--database`) cannot be reached: retry.
+         */
         ServerError: {
             headers: {
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {

@@ -95,6 +95,8 @@ function codeFor(failure: Failure): NovaErrorCode {
       return 'conflict';
     case 'fault':
       return codeForStatus(failure.status);
+    case 'unavailable':
+      return 'service_unavailable';
     case 'internal':
       return 'internal_error';
   }

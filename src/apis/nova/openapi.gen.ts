@@ -592,7 +592,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Any other error (405, 413, 415, 429, 5xx), in the same envelope. 429 and 503 may carry `Retry-After`. */
+        /**
+         * @description Any other error (405, 413, 415, 429, 5xx), in the same envelope. 429 and 503 may carry
+         *     `Retry-After`. 503 `service_unavailable` is also the answer while the sandbox's PostgreSQL
+         *     (`--database`) cannot be reached: retry.
+         */
         Error: {
             headers: {
                 "Retry-After"?: number;
@@ -635,7 +639,7 @@ export interface components {
                 "application/json": components["schemas"]["OAuthError"];
             };
         };
-        /** @description Any other token-endpoint error, in RFC 6749's shape. */
+        /** @description Any other token-endpoint error, in RFC 6749's shape (503 `temporarily_unavailable` while the sandbox's database cannot be reached). */
         OAuthError: {
             headers: {
                 [name: string]: unknown;

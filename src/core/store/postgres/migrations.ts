@@ -118,6 +118,21 @@ CREATE TABLE faults (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'workspace_catalog',
+    sql: `
+-- The workspaces created through POST /_sandbox/workspaces, so every instance finds one another
+-- instance created: its catalog record (key hash, description, fixtures) and when it was last
+-- used (idle ones expire after --workspace-ttl).
+CREATE TABLE workspace_catalog (
+  id text PRIMARY KEY,
+  record json NOT NULL,
+  last_used_at_ms bigint NOT NULL
+);
+CREATE INDEX workspace_catalog_idle ON workspace_catalog (last_used_at_ms);
+`,
+  },
 ];
 
 /** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */

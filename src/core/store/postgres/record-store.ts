@@ -225,6 +225,11 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     });
   }
 
+  /** Resolves when the database answers a trivial query; rejects with `StoreUnavailableError` otherwise (`/healthz`). */
+  async ping(): Promise<void> {
+    await this.query('SELECT 1', []);
+  }
+
   /** Ends the pool if this store owns it. */
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();

@@ -1,0 +1,269 @@
+import type { Pool, QueryResultRow } from 'pg';
+import type { SandboxClock, SharedClockState } from '../../core/clock.js';
+import { inTransaction, toStoreError } from '../../core/store/postgres/pool.js';
+import { compilePathPattern, type PathPattern } from '../path-pattern.js';
+import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../faults.js';
+import type { SharedSandboxState } from './shared-state.js';
+
+/** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
+const FAULT_LOCK = 0x46534631; // 'FSF1': arming, so MAX_FAULTS holds across instances
+const ADVANCE_LOCK = 0x46534131; // 'FSA1': one auto-advance run at a time
+
+interface ClockRow extends SharedClockState {
+  /** Grows by one on every reset: another instance seeing it change clears its journal and coverage. */
+  epoch: number;
+}
+
+interface FaultRow {
+  id: string;
+  remaining: number;
+  value: Fault;
+}
+
+export interface PostgresSharedStateOptions {
+  pool: Pool;
+  workspace: string;
+  clock: SandboxClock;
+  /** Paths the mocked APIs serve (a fault elsewhere is refused, as in memory). */
+  mountPaths: readonly string[];
+}
+
+/**
+ * `SharedSandboxState` in PostgreSQL (migration 1's `sandbox_state` and `faults` tables):
+ *
+ * - The clock is one row `(workspace, 'clock')` holding `{offsetMs, frozenAtMs, epoch}`. The
+ *   first instance to open the workspace writes its freeze (`--frozen-clock`), later ones adopt
+ *   it. `clock.advance()` stays synchronous: the move is applied here at once and sent as an
+ *   atomic increment (`offsetMs + delta`), so concurrent advances on two instances add up;
+ *   `refresh()` waits for this instance's increments before reading, so its own moves are never
+ *   read back stale.
+ * - Faults are rows with a `remaining` count; a request matches against this instance's copy
+ *   (read by `refresh()`), then takes a use with `UPDATE ... SET remaining = remaining - 1
+ *   WHERE remaining > 0 RETURNING`: a row lock decides between instances, so a one-shot fault
+ *   fires exactly once. Used-up rows stay (invisible) until the next arming or clear.
+ * - `exclusive` holds a session advisory lock on one connection while auto-advance runs.
+ */
+export class PostgresSharedState implements SharedSandboxState {
+  readonly workspace: string;
+  readonly faults: FaultBook;
+  instance = 0;
+  private readonly pool: Pool;
+  private readonly clock: SandboxClock;
+  private readonly mountPaths: readonly string[];
+  onReset: (() => void) | undefined;
+  /** The reset epoch last seen; undefined until the first read. */
+  private epoch: number | undefined;
+  /** This instance's clock increments, in order; `refresh()` waits for them. */
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: { error: unknown } | undefined;
+  /** Bumped by every local advance: a read that raced one is not adopted. */
+  private localMoves = 0;
+  private armed: (Fault & { pattern: PathPattern })[] = [];
+  private readonly unsubscribe: () => void;
+
+  private constructor(options: PostgresSharedStateOptions) {
+    this.pool = options.pool;
+    this.workspace = options.workspace;
+    this.clock = options.clock;
+    this.mountPaths = options.mountPaths;
+    this.faults = this.faultBook();
+    this.unsubscribe = this.clock.onAdvance((_now, seconds) => this.sendAdvance(seconds * 1000));
+  }
+
+  /**
+   * Joins the workspace's shared state: writes the clock row if no instance has (this clock's
+   * freeze is the workspace's from then on), takes an instance number, and adopts the state.
+   */
+  static async open(options: PostgresSharedStateOptions): Promise<PostgresSharedState> {
+    const shared = new PostgresSharedState(options);
+    try {
+      const { frozenAtMs } = options.clock.state;
+      const { rows } = await shared.query<{ instance: number }>(
+        `WITH clock AS (
+           INSERT INTO sandbox_state (workspace, key, value)
+           VALUES ($1, 'clock', json_build_object('offsetMs', 0, 'frozenAtMs', $2::float8, 'epoch', 0))
+           ON CONFLICT (workspace, key) DO NOTHING
+         )
+         INSERT INTO sandbox_state AS s (workspace, key, value) VALUES ($1, 'instances', '1')
+         ON CONFLICT (workspace, key) DO UPDATE SET value = to_json((s.value::text)::int + 1)
+         RETURNING (value::text)::int AS instance`,
+        [options.workspace, frozenAtMs],
+      );
+      shared.instance = rows[0]?.instance ?? 1;
+      await shared.refresh();
+      return shared;
+    } catch (error) {
+      shared.unsubscribe();
+      throw error;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    await this.flush();
+    const moves = this.localMoves;
+    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[] }>(
+      `SELECT (SELECT value FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS clock,
+              (SELECT coalesce(json_agg(json_build_object('id', id, 'remaining', remaining, 'value', value) ORDER BY seq), '[]'::json)
+                 FROM faults WHERE workspace = $1 AND remaining > 0) AS faults`,
+      [this.workspace],
+    );
+    const row = rows[0];
+    if (row?.clock) this.adoptClock(row.clock, moves);
+    this.adoptFaults(row?.faults ?? []);
+  }
+
+  async flush(): Promise<void> {
+    await this.writes;
+    const failure = this.writeError;
+    this.writeError = undefined;
+    if (failure) throw failure.error;
+  }
+
+  async reset(): Promise<void> {
+    await this.flush().catch(() => undefined); // a lost move does not matter: the offset goes to zero
+    const clock = await inTransaction(this.pool, async (client) => {
+      await client.query('DELETE FROM faults WHERE workspace = $1', [this.workspace]);
+      const { rows } = await client.query<{ value: ClockRow }>(
+        `UPDATE sandbox_state SET value = json_build_object('offsetMs', 0, 'frozenAtMs', value->'frozenAtMs', 'epoch', (value->>'epoch')::bigint + 1)
+         WHERE workspace = $1 AND key = 'clock' RETURNING value`,
+        [this.workspace],
+      );
+      return rows[0]?.value;
+    });
+    this.armed = [];
+    if (clock) {
+      this.epoch = Number(clock.epoch); // this instance resets its own journal; only the others need telling
+      this.clock.adopt(clock);
+    }
+  }
+
+  async exclusive(work: () => Promise<void>, wait: boolean): Promise<void> {
+    let client;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    const key = [ADVANCE_LOCK, this.workspace];
+    const lockKey = `$1, hashtext(current_schema() || '/' || $2)`;
+    let held = false;
+    let broken: Error | undefined;
+    try {
+      if (wait) {
+        await client.query(`SELECT pg_advisory_lock(${lockKey})`, key);
+        held = true;
+      } else {
+        const { rows } = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(${lockKey}) AS held`, key);
+        held = rows[0]?.held === true;
+      }
+      if (held) await work();
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error)); // the session's lock goes with it
+      throw toStoreError(error);
+    } finally {
+      if (held && !broken) await client.query(`SELECT pg_advisory_unlock(${lockKey})`, key).catch((error: Error) => (broken = error));
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.writes;
+  }
+
+  /** A local `clock.advance()`: already applied here; the increment goes to the database in order. */
+  private sendAdvance(deltaMs: number): void {
+    const moves = ++this.localMoves;
+    this.writes = this.writes.then(async () => {
+      try {
+        const { rows } = await this.query<{ value: ClockRow }>(
+          `UPDATE sandbox_state SET value = json_build_object('offsetMs', (value->>'offsetMs')::float8 + $2::float8, 'frozenAtMs', value->'frozenAtMs', 'epoch', value->'epoch')
+           WHERE workspace = $1 AND key = 'clock' RETURNING value`,
+          [this.workspace, deltaMs],
+        );
+        if (rows[0]) this.adoptClock(rows[0].value, moves);
+      } catch (error) {
+        this.writeError ??= { error };
+      }
+    });
+  }
+
+  /**
+   * Adopts a clock row read when this instance had made `moves` local advances, unless it has
+   * made another since (that one's own write will bring the newer value).
+   */
+  private adoptClock(row: ClockRow, moves: number): void {
+    if (this.localMoves === moves) this.clock.adopt(row);
+    const epoch = Number(row.epoch);
+    if (this.epoch !== undefined && epoch !== this.epoch) this.onReset?.();
+    this.epoch = epoch;
+  }
+
+  private adoptFaults(rows: FaultRow[]): void {
+    const known = new Map(this.armed.map((fault) => [fault.id, fault.pattern]));
+    this.armed = rows.map((row) => ({ ...row.value, id: row.id, remaining: row.remaining, pattern: known.get(row.id) ?? compilePathPattern(row.value.path) }));
+  }
+
+  private faultBook(): FaultBook {
+    const count = (): number => this.armed.length;
+    return {
+      add: async (spec: FaultSpec): Promise<Fault> => {
+        const prepared = prepareFault(spec, this.mountPaths);
+        const fault = publicFault({ id: '', ...prepared });
+        const id = await inTransaction(this.pool, async (client) => {
+          await client.query(`SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2))`, [FAULT_LOCK, this.workspace]);
+          await client.query('DELETE FROM faults WHERE workspace = $1 AND remaining <= 0', [this.workspace]);
+          const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM faults WHERE workspace = $1', [this.workspace]);
+          if (Number(rows[0]?.n ?? 0) >= MAX_FAULTS) tooManyFaults();
+          const inserted = await client.query<{ id: string }>(
+            `INSERT INTO faults (workspace, id, seq, remaining, value) OVERRIDING SYSTEM VALUE
+             SELECT $1, 'flt_' || n, n, $2, $3::json FROM (SELECT nextval(pg_get_serial_sequence('faults', 'seq')) AS n) s
+             RETURNING id`,
+            [this.workspace, fault.count, JSON.stringify(fault)],
+          );
+          return inserted.rows[0]?.id ?? '';
+        });
+        const armed = { ...fault, id };
+        this.armed.push({ ...armed, pattern: prepared.pattern });
+        return armed;
+      },
+      list: async (): Promise<Fault[]> => {
+        await this.refresh();
+        return this.armed.map(publicFault);
+      },
+      delete: async (id: string): Promise<boolean> => {
+        const { rows } = await this.query<{ live: boolean }>('DELETE FROM faults WHERE workspace = $1 AND id = $2 RETURNING remaining > 0 AS live', [this.workspace, id]);
+        this.armed = this.armed.filter((fault) => fault.id !== id);
+        return rows[0]?.live === true;
+      },
+      clear: async (): Promise<void> => {
+        await this.query('DELETE FROM faults WHERE workspace = $1', [this.workspace]);
+        this.armed = [];
+      },
+      take: async (method: string, path: string): Promise<Fault | undefined> => {
+        for (const fault of this.armed.filter((armed) => faultMatches(armed, method, path))) {
+          const { rows } = await this.query<{ remaining: number }>(
+            'UPDATE faults SET remaining = remaining - 1 WHERE workspace = $1 AND id = $2 AND remaining > 0 RETURNING remaining',
+            [this.workspace, fault.id],
+          );
+          const remaining = rows[0]?.remaining;
+          if (remaining === undefined || remaining <= 0) this.armed = this.armed.filter((armed) => armed.id !== fault.id);
+          else fault.remaining = remaining;
+          if (remaining !== undefined) return publicFault({ ...fault, remaining });
+        }
+        return undefined;
+      },
+      get size() {
+        return count();
+      },
+    };
+  }
+
+  private async query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<{ rows: R[] }> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { FaultBook } from '../faults.js';
+
+/**
+ * The sandbox state beyond the records that every instance behind one `--database` must agree
+ * on: the clock (offset and freeze), the armed faults, resets, and who runs auto-advance. The
+ * in-memory default has none of this (one process is the whole sandbox); with `--database` it
+ * is `PostgresSharedState`.
+ *
+ * Reads of the clock stay synchronous everywhere: the control plane calls `refresh()` as the
+ * first step of every API and control request, which brings this instance's `SandboxClock`
+ * and its view of the armed faults up to the shared state in one query. So a clock advanced
+ * on one instance is the clock of the very next request on any other.
+ */
+export interface SharedSandboxState {
+  /** The workspace this state is kept under ('default' until workspaces arrive). */
+  readonly workspace: string;
+  /** The armed faults, shared: a fault with `count: n` fires n times across all instances. */
+  readonly faults: FaultBook;
+  /** This instance's number among all that opened the workspace (1 for the first). */
+  readonly instance: number;
+  /**
+   * Adopts the shared clock and faults (after this instance's own pending clock writes have
+   * landed). Rejects with `StoreUnavailableError` when the database cannot answer.
+   */
+  refresh(): Promise<void>;
+  /** Resolves once this instance's clock moves have reached the database (rejects if one failed). */
+  flush(): Promise<void>;
+  /** Faults cleared and the clock offset back to zero for every instance; `onReset` runs on the others. */
+  reset(): Promise<void>;
+  /**
+   * Runs `work` while holding the workspace's auto-advance lock, so one instance at a time
+   * progresses distributions. `wait: false` skips the run when another instance holds it.
+   */
+  exclusive(work: () => Promise<void>, wait: boolean): Promise<void>;
+  close(): Promise<void>;
+  /** Runs when this instance sees that another one reset the sandbox (the control plane clears its journal and coverage). */
+  onReset: (() => void) | undefined;
+}
