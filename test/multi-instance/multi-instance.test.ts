@@ -6,6 +6,7 @@ import { distributionItem, NovaClient, ORG_1, tokenFor } from '../nova/helpers.j
 import { control } from '../sandbox/helpers.js';
 import { httpJson, startChild } from '../platform/child-server.js';
 import { T0 } from '../support/harness.js';
+import { controlAs, keyOf, newWorkspace, norcapAuthOf, norcapItem } from '../workspaces/helpers.js';
 import { databaseUrl, describePostgres, testSchema, withAdmin, type TestSchema } from '../support/postgres.js';
 
 /**
@@ -115,6 +116,35 @@ describePostgres('many instances on one --database are one sandbox', () => {
       expect(stale.status).toBe(401); // the token went with the reset
     }
     expect(await at(2).store.count('novaIdempotencyKeys')).toBe(0);
+  });
+
+  test('a workspace created on one instance is the same workspace on all: credentials, records, its own clock and faults', async () => {
+    const ws = await newWorkspace(at(0));
+    const created = await request(at(1).app).post(PATH).set('Authorization', norcapAuthOf(ws)).send(norcapItem(ws));
+    expect(created.status).toBe(200);
+    const id = created.body.distributions[0].id as string;
+    const read = await request(at(2).app).get(`${PATH}/${id}`).set('Authorization', norcapAuthOf(ws));
+    expect({ status: read.status, id: read.body.distribution?.id }).toEqual({ status: 200, id });
+    // The default workspace's credential does not see it, on any instance.
+    expect((await get(at(2), `${PATH}/${id}`)).status).toBe(404);
+
+    // Its clock, advanced on one instance, is its clock on every other; the default's stays put.
+    const advanced = await controlAs(at(0), 'post', '/_sandbox/clock/advance', { auth: keyOf(ws), body: { seconds: 3600 } });
+    expect(advanced.status).toBe(200);
+    const seen = await controlAs(at(1), 'get', '/_sandbox/clock', { auth: keyOf(ws) });
+    expect(seen.body.offset_seconds).toBe(3600);
+    expect((await controlAs(at(2), 'get', '/_sandbox/clock')).body.offset_seconds).toBe(0);
+
+    // A one-shot fault armed in the workspace on one instance fires once, on another, for it alone.
+    const armed = await controlAs(at(2), 'post', '/_sandbox/faults', { auth: keyOf(ws), body: { method: 'GET', path: `${PATH}/*`, status: 503, count: 1 } });
+    expect(armed.status).toBe(201);
+    expect((await get(at(0), `${PATH}?limit=1`)).status).toBe(200); // the default workspace: untouched
+    expect((await request(at(0).app).get(`${PATH}/${id}`).set('Authorization', norcapAuthOf(ws))).status).toBe(503);
+    expect((await request(at(1).app).get(`${PATH}/${id}`).set('Authorization', norcapAuthOf(ws))).status).toBe(200);
+
+    // Deleted on one instance, it is gone on all.
+    expect((await controlAs(at(1), 'delete', '/_sandbox/workspace', { auth: keyOf(ws) })).status).toBe(204);
+    expect((await request(at(2).app).get(`${PATH}/${id}`).set('Authorization', norcapAuthOf(ws))).status).toBe(401);
   });
 });
 
