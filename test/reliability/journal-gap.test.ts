@@ -83,7 +83,9 @@ describe('a journal with a gap in its sequence numbers', () => {
 /** The built CLI on `file`: its exit code (or the listening line) and its stderr. */
 async function runCli(args: string[]): Promise<{ code: number | null | 'started'; listening: boolean; stderr: string }> {
   ensureBuilt();
-  const child = spawn(process.execPath, ['dist/cli.js', '--port', '0', '--host', '127.0.0.1', '--quiet', '--data', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No DATABASE_URL: the CLI would take it as --database, which --data refuses (CI sets one).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL'));
+  const child = spawn(process.execPath, ['dist/cli.js', '--port', '0', '--host', '127.0.0.1', '--quiet', '--data', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   let listening = false;
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
