@@ -9,8 +9,8 @@ import { apiPipeline } from './core/pipeline/api-pipeline.js';
 import { renderFailures } from './core/pipeline/render-failure.js';
 import { resolveRequest, type RequestObserver } from './core/pipeline/resolve-request.js';
 import { docsRouter } from './docs/docs-router.js';
-import { createControlPlane, type ControlPlane } from './sandbox/control-plane.js';
-import { renderProblem } from './sandbox/problem.js';
+import { createControlPlane, type ControlPlane } from './control-plane/control-plane.js';
+import { renderProblem } from './control-plane/problem.js';
 
 export interface AppOptions {
   /** Largest request body accepted, e.g. `1mb`. */

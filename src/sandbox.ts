@@ -12,19 +12,19 @@ import type { Logger } from './core/logging.js';
 import { FilePersistence } from './core/store/file-persistence.js';
 import { EmbeddedStore } from './core/store/embedded-store.js';
 import type { RecordStore } from './core/store/record-store.js';
-import { createControlPlane } from './sandbox/control-plane.js';
-import type { CoverageTracker } from './sandbox/coverage.js';
-import type { Sleep } from './sandbox/fault-injection.js';
-import type { FaultBook } from './sandbox/faults.js';
-import type { RequestJournal } from './sandbox/journal.js';
+import { createControlPlane } from './control-plane/control-plane.js';
+import type { CoverageTracker } from './control-plane/coverage.js';
+import type { Sleep } from './control-plane/fault-injection.js';
+import type { FaultBook } from './control-plane/faults.js';
+import type { RequestJournal } from './control-plane/journal.js';
 import type { WorkspaceCaps } from './workspaces/caps.js';
 import { routedContext } from './workspaces/current.js';
 import { enterWorkspace, workspaceControlPlane } from './workspaces/door.js';
 import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceRegistryOptions, type WorkspaceStoreFactory } from './workspaces/registry.js';
 import { workspaceRoutes, type SignupPolicy } from './workspaces/routes.js';
 import { PostgresWorkspaceCatalog } from './workspaces/postgres-catalog.js';
-import { PostgresWorkspaces } from './sandbox/shared/postgres-workspaces.js';
-import type { SharedSandboxState } from './sandbox/shared/shared-state.js';
+import { PostgresWorkspaces } from './control-plane/shared/postgres-workspaces.js';
+import type { SharedSandboxState } from './control-plane/shared/shared-state.js';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */

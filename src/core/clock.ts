@@ -67,7 +67,7 @@ export class SandboxClock {
   /**
    * Takes on a state decided elsewhere, without telling the listeners: with `--database` the
    * clock every instance shares is read from PostgreSQL before each request
-   * (src/sandbox/shared/), and reads here stay synchronous.
+   * (src/control-plane/shared/), and reads here stay synchronous.
    */
   adopt(state: SharedClockState): void {
     this.offsetMs = state.offsetMs;

@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { isSandboxPath } from '../apis/index.js';
 import { TOKEN_PATH } from '../apis/nova/oauth-errors.js';
 import type { RequestState } from '../core/pipeline/request-state.js';
-import type { ControlPlane } from '../sandbox/control-plane.js';
+import type { ControlPlane } from '../control-plane/control-plane.js';
 import { currentScope, runInScope, type WorkspaceScope } from './current.js';
 import { WORKSPACE_ID_PATTERN } from './fixtures.js';
 import type { Workspace, WorkspaceRegistry } from './registry.js';

@@ -8,10 +8,10 @@ import { createRandom } from '../core/random.js';
 import { hashSecret, secretMatches } from '../core/secrets.js';
 import { EmbeddedStore } from '../core/store/embedded-store.js';
 import type { RecordStore } from '../core/store/record-store.js';
-import { ControlAccess } from '../sandbox/admin-access.js';
-import { createControlPlane, type ControlPlane } from '../sandbox/control-plane.js';
-import type { Sleep } from '../sandbox/fault-injection.js';
-import type { SharedSandboxState } from '../sandbox/shared/shared-state.js';
+import { ControlAccess } from '../control-plane/admin-access.js';
+import { createControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
+import type { Sleep } from '../control-plane/fault-injection.js';
+import type { SharedSandboxState } from '../control-plane/shared/shared-state.js';
 import { cappedStore, WORKSPACE_CAPS, type WorkspaceCaps } from './caps.js';
 import { newWorkspaceId, workspaceFixtures, type WorkspaceDescription, type WorkspaceSecrets } from './fixtures.js';
 

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createSandbox, type Sandbox } from '../../src/sandbox.js';
 import { create, get, item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
 import { distributionItem, NovaClient, ORG_1, tokenFor } from '../nova/helpers.js';
-import { control } from '../sandbox/helpers.js';
+import { control } from '../control-plane/helpers.js';
 import { httpJson, startChild } from '../platform/child-server.js';
 import { T0 } from '../support/harness.js';
 import { controlAs, keyOf, newWorkspace, norcapAuthOf, norcapItem } from '../workspaces/helpers.js';

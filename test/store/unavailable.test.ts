@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createSandbox, type Sandbox } from '../../src/sandbox.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
 import { NovaClient, tokenRequest } from '../nova/helpers.js';
-import { control } from '../sandbox/helpers.js';
+import { control } from '../control-plane/helpers.js';
 import { T0 } from '../support/harness.js';
 import { databaseUrl, describePostgres, testSchema, type TestSchema } from '../support/postgres.js';
 import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';

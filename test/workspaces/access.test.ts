@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../../src/sandbox.js';
 import { create as norcapCreate, get as norcapGet, item as defaultNorcapItem, PATH } from '../norcap/helpers.js';
 import { NovaClient } from '../nova/helpers.js';
-import { expectProblem } from '../sandbox/helpers.js';
+import { expectProblem } from '../control-plane/helpers.js';
 import { testSandbox } from '../support/harness.js';
 import { warmUpValidators, controlAs, keyOf, newWorkspace, norcapAuthOf, norcapItem, novaClientOf, postWorkspace } from './helpers.js';
 

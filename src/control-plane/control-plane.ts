@@ -34,7 +34,7 @@ export interface ControlPlaneOptions {
   access?: ControlAccess;
   /**
    * With `--database`: the clock, faults, resets and auto-advance every instance shares
-   * (src/sandbox/shared/). Absent, all of it lives in this process, as before.
+   * (src/control-plane/shared/). Absent, all of it lives in this process, as before.
    */
   shared?: SharedSandboxState;
 }

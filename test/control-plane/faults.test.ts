@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
-import { FaultRegistry, MAX_FAULTS } from '../../src/sandbox/faults.js';
-import { injectFaults } from '../../src/sandbox/fault-injection.js';
+import { FaultRegistry, MAX_FAULTS } from '../../src/control-plane/faults.js';
+import { injectFaults } from '../../src/control-plane/fault-injection.js';
 import { resolveRequest } from '../../src/core/pipeline/resolve-request.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import { parseCli } from '../../src/cli-options.js';
-import { isLoopbackHost } from '../../src/sandbox/admin-access.js';
-import { AllowedHosts, hostName } from '../../src/sandbox/host-origin-guard.js';
+import { isLoopbackHost } from '../../src/control-plane/admin-access.js';
+import { AllowedHosts, hostName } from '../../src/control-plane/host-origin-guard.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, testSandbox } from '../support/harness.js';
 import { rawRequest } from '../reliability/raw-http.js';

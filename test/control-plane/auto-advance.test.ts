@@ -3,7 +3,7 @@ import { API_MODULES, type SandboxData } from '../../src/apis/index.js';
 import type { DistributionRecord } from '../../src/apis/norcap/types.js';
 import type { ApiModule, AppContext } from '../../src/core/api-module.js';
 import { SandboxClock } from '../../src/core/clock.js';
-import { AutoAdvancer } from '../../src/sandbox/auto-advance.js';
+import { AutoAdvancer } from '../../src/control-plane/auto-advance.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import request from 'supertest';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract } from '../support/harness.js';
-import type { JournalEntry } from '../../src/sandbox/journal.js';
+import type { JournalEntry } from '../../src/control-plane/journal.js';
 
 /** A control-API call; the answer is checked against openapi/sandbox.yaml. */
 export async function control(sb: Sandbox, method: 'get' | 'post' | 'delete', path: string, body?: object, auth?: string): Promise<request.Response> {

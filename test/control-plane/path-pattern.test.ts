@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { compilePathPattern } from '../../src/sandbox/path-pattern.js';
+import { compilePathPattern } from '../../src/control-plane/path-pattern.js';
 
 describe('fault path patterns', () => {
   test.each([

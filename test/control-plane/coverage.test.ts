@@ -10,7 +10,7 @@ import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
 import { control } from './helpers.js';
-import type { CoverageOperation, CoverageReport } from '../../src/sandbox/coverage.js';
+import type { CoverageOperation, CoverageReport } from '../../src/control-plane/coverage.js';
 
 let sb: Sandbox;
 beforeEach(async () => {

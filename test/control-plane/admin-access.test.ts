@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { ResponseContract } from '../../src/core/contract/responses.js';
-import { ControlAccess, isLoopbackHost } from '../../src/sandbox/admin-access.js';
+import { ControlAccess, isLoopbackHost } from '../../src/control-plane/admin-access.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { testSandbox } from '../support/harness.js';
 import { control } from './helpers.js';
