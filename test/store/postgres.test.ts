@@ -1,5 +1,6 @@
+import { tcpProxy } from '../support/tcp-proxy.js';
 import { once } from 'node:events';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, expect, test } from '@jest/globals';
 import { StoreUnavailableError } from '../../src/core/store/errors.js';
 import { MIGRATIONS, migrate, openPostgres, pageStatement, type PostgresRecordStore } from '../../src/core/store/postgres/index.js';
@@ -204,38 +205,3 @@ async function closedPort(): Promise<number> {
   return free;
 }
 
-/**
- * A TCP proxy to the test database (unix socket or TCP), so a test can cut the database off:
- * `close` drops every connection and stops accepting new ones.
- */
-async function tcpProxy(target: string): Promise<{ url: string; close(): Promise<void> }> {
-  const parsed = new URL(target);
-  const host = parsed.searchParams.get('host') ?? parsed.hostname;
-  const upstreamPort = Number(parsed.port || 5432);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = host.startsWith('/') ? connect(`${host}/.s.PGSQL.${upstreamPort}`) : connect(upstreamPort, host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await listen(server);
-  const url = new URL(target);
-  url.searchParams.delete('host');
-  url.hostname = '127.0.0.1';
-  url.port = String(port(server));
-  return {
-    url: url.href,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
