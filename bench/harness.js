@@ -98,6 +98,12 @@ export async function call(url, path, { method = 'POST', headers, body } = {}) {
  * orphaned (an orphaned server whose stdout reader is gone was seen to ignore SIGTERM).
  */
 const children = new Set();
+
+/**
+ * The servers' environment: ours without DATABASE_URL, which the CLI would read as
+ * `--database` and so run every embedded scenario on PostgreSQL; (h) passes `--database` itself.
+ */
+const SERVER_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL'));
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
@@ -107,7 +113,7 @@ process.once('exit', () => {
  * rest of stdout (the request log) is read and dropped, as a terminal or a log collector would
  * take it; stderr goes to ours. `startedAt`/`readyAt` are `performance.now()` instants.
  */
-export async function startProcess(script, args = [], { nodeArgs = [], env = process.env } = {}) {
+export async function startProcess(script, args = [], { nodeArgs = [], env = SERVER_ENV } = {}) {
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env, cwd: ROOT });
   children.add(child);
