@@ -18,6 +18,10 @@ export interface paths {
          *     Each filter is its own query parameter, named with its brackets (OpenAPI 3.0 leaves a
          *     `deepObject` holding arrays undefined, so tools would each read it differently); a key
          *     ending in `[]` is read as the same key without it. Filters combine with AND.
+         *
+         *     Cost (a sandbox note): without a filter, in creation order or sorted by `createdAt`, a
+         *     page reads only its own records, whatever the credential has stored. A filter, or a sort
+         *     on another field, reads every distribution of the credential.
          */
         get: operations["listDistributions"];
         put?: never;
