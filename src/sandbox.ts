@@ -22,8 +22,6 @@ import { routedContext } from './workspaces/current.js';
 import { enterWorkspace, workspaceControlPlane } from './workspaces/door.js';
 import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceRegistryOptions, type WorkspaceStoreFactory } from './workspaces/registry.js';
 import { workspaceRoutes, type SignupPolicy } from './workspaces/routes.js';
-import { PostgresWorkspaceCatalog } from './workspaces/postgres-catalog.js';
-import { PostgresWorkspaces } from './control-plane/shared/postgres-workspaces.js';
 import type { SharedSandboxState } from './control-plane/shared/shared-state.js';
 
 export interface SandboxOptions {
@@ -250,6 +248,7 @@ async function openEmbedded(options: SandboxOptions): Promise<Opened> {
  * same id.
  */
 async function openShared(options: SandboxOptions, url: string): Promise<Opened> {
+  const { PostgresWorkspaces, PostgresWorkspaceCatalog } = await postgresModules();
   const pg = await PostgresWorkspaces.open({ url, ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }) });
   try {
     const seed = await pg.fixtureSeed(DEFAULT_WORKSPACE, options.seed ?? Math.floor(Math.random() * 2 ** 31));
@@ -282,6 +281,22 @@ async function openShared(options: SandboxOptions, url: string): Promise<Opened>
     await pg.close().catch(() => {});
     throw error;
   }
+}
+
+let loadingPostgres: Promise<{ PostgresWorkspaces: typeof import('./control-plane/shared/postgres-workspaces.js').PostgresWorkspaces; PostgresWorkspaceCatalog: typeof import('./workspaces/postgres-catalog.js').PostgresWorkspaceCatalog }> | undefined;
+
+/**
+ * The PostgreSQL modules (and `pg`), loaded on the first `--database` sandbox only: start-up
+ * time the default never needs. One load shared by concurrent callers, one module after the
+ * other (jest's module linker fails two concurrent first imports of `pg`).
+ */
+function postgresModules(): NonNullable<typeof loadingPostgres> {
+  loadingPostgres ??= (async () => {
+    const { PostgresWorkspaces } = await import('./control-plane/shared/postgres-workspaces.js');
+    const { PostgresWorkspaceCatalog } = await import('./workspaces/postgres-catalog.js');
+    return { PostgresWorkspaces, PostgresWorkspaceCatalog };
+  })();
+  return loadingPostgres;
 }
 
 function buildFixtures(random: ReturnType<typeof createRandom>): SandboxData {
