@@ -4,7 +4,8 @@ import type { BrokerageAccount, Credential, ExternalAccount } from '../apis/norc
 import { newContact } from '../apis/nova/contacts.js';
 import { newEntity } from '../apis/nova/entities.js';
 import { ENTITY_TYPES, type Client, type Contact, type Entity, type Organization, type Owned, type Vehicle } from '../apis/nova/types.js';
-import { byKey } from '../core/fixtures.js';
+import { norcapState } from '../apis/norcap/fixtures.js';
+import { novaState } from '../apis/nova/fixtures.js';
 import { IdFactory } from '../core/ids.js';
 import { hashSecret } from '../core/secrets.js';
 
@@ -119,22 +120,9 @@ export function workspaceFixtures(id: string, random: Faker, secrets: WorkspaceS
     described.push(mine);
   }
 
-  const byObjectId = <T extends { id: string }>(records: Owned<T>[]): Record<string, Owned<T>> => Object.fromEntries(records.map((r) => [r.object.id, r]));
   const data: SandboxData = {
-    norcapCredentials: byKey([credential], 'clientId'),
-    norcapBrokerageAccounts: byKey(brokerage, 'id'),
-    norcapAccounts: byKey([...linked, ...unlinked], 'id'),
-    norcapDistributions: {},
-    novaOrganizations: byKey(organizations, 'id'),
-    novaClients: byKey([client], 'clientId'),
-    novaTokens: {},
-    novaClientTokens: {},
-    novaVehicles: byObjectId(vehicles),
-    novaEntities: byObjectId(entities),
-    novaContacts: byObjectId(contacts),
-    novaDistributions: {},
-    novaPayments: {},
-    novaIdempotencyKeys: {},
+    ...norcapState({ credentials: [credential], brokerageAccounts: brokerage, accounts: [...linked, ...unlinked] }),
+    ...novaState({ organizations, clients: [client], vehicles, entities, contacts }),
   };
   const description: WorkspaceDescription = {
     id,

@@ -40,10 +40,15 @@ export function norcapFixtures(random: Faker): NorcapData {
       });
     }
   }
+  return norcapState({ credentials: file.credentials, brokerageAccounts, accounts });
+}
+
+/** NorCap's collections holding these records and no distribution yet (fixtures of every workspace). */
+export function norcapState(records: { credentials: Credential[]; brokerageAccounts: BrokerageAccount[]; accounts: ExternalAccount[] }): NorcapData {
   return {
-    norcapCredentials: byKey(file.credentials, 'clientId'),
-    norcapBrokerageAccounts: byKey(brokerageAccounts, 'id'),
-    norcapAccounts: byKey(accounts, 'id'),
+    norcapCredentials: byKey(records.credentials, 'clientId'),
+    norcapBrokerageAccounts: byKey(records.brokerageAccounts, 'id'),
+    norcapAccounts: byKey(records.accounts, 'id'),
     norcapDistributions: {},
   };
 }

@@ -44,14 +44,22 @@ export function novaFixtures(random: Faker): NovaData {
     }
   }
 
+  return novaState({ organizations: file.organizations, clients: file.clients, vehicles, entities, contacts });
+}
+
+/**
+ * Nova's collections holding these records and nothing created yet: the starting state of the
+ * default workspace's fixtures and of every workspace's (`src/workspaces/fixtures.ts`).
+ */
+export function novaState(records: { organizations: Organization[]; clients: Client[]; vehicles: Owned<Vehicle>[]; entities: Owned<Entity>[]; contacts: Owned<Contact>[] }): NovaData {
   return {
-    novaOrganizations: byKey(file.organizations, 'id'),
-    novaClients: byKey(file.clients, 'clientId'),
+    novaOrganizations: byKey(records.organizations, 'id'),
+    novaClients: byKey(records.clients, 'clientId'),
     novaTokens: {},
     novaClientTokens: {},
-    novaVehicles: byObjectId(vehicles),
-    novaEntities: byObjectId(entities),
-    novaContacts: byObjectId(contacts),
+    novaVehicles: byObjectId(records.vehicles),
+    novaEntities: byObjectId(records.entities),
+    novaContacts: byObjectId(records.contacts),
     novaDistributions: {},
     novaPayments: {},
     novaIdempotencyKeys: {},
