@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { AppContext } from './core/api-module.js';
 import { apiCors } from './core/cors.js';
 import { fail } from './core/errors.js';
-import { API_MODULES, type SandboxData } from './apis/index.js';
+import { API_MODULES, apiForPath, type SandboxData } from './apis/index.js';
 import type { ApiName } from './core/contract/spec.js';
 import { requestLog, type Logger } from './core/logging.js';
 import { apiPipeline } from './core/pipeline/api-pipeline.js';
@@ -88,6 +88,8 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   app.use(function notFound(req) {
     fail({ kind: 'not_found', status: 404, message: `No route for ${req.method} ${req.path}` });
   } satisfies RequestHandler);
-  app.use(renderFailures(renderProblem));
+  // The controls and unknown paths answer problems; an API path lands here only when it failed
+  // before reaching its pipeline (the workspace door), and still answers in its API's envelope.
+  app.use(renderFailures((failure, path) => apiForPath(path)?.renderError(failure, { path }) ?? renderProblem(failure)));
   return app;
 }

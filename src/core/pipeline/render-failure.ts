@@ -5,7 +5,9 @@ import { toFailure, type Failure } from '../errors.js';
 /**
  * The end of a pipeline: whatever was thrown becomes a `Failure`, noted on the request's state
  * (the journal and the log read it), and `render` turns it into that pipeline's own envelope.
- * A renderer that throws still answers, with `fallback`: never a hang or a stack.
+ * A renderer that throws still answers, with a plain problem 500: never a hang or a stack. A
+ * failure raised before the door resolved the request (the workspace door runs first) gets a
+ * state of its own here, so it is rendered, not passed to express's HTML error page.
  *
  * @example
  * router.use(renderFailures((failure, path) => renderNovaError(failure, { path })));
@@ -13,6 +15,7 @@ import { toFailure, type Failure } from '../errors.js';
 export function renderFailures(render: (failure: Failure, path: string) => RenderedError): ErrorRequestHandler {
   return function renderFailure(error, req, res, _next) {
     const failure = toFailure(error);
+    res.locals.request ??= { api: null, operation: undefined, path: req.path };
     const state = res.locals.request;
     state.failure = failure;
     if (failure.kind === 'internal') state.internalError = error;
