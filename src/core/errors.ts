@@ -69,6 +69,7 @@ interface HttpLikeError {
 export function toFailure(error: unknown): Failure {
   if (error instanceof ApiFailure) return error.failure;
   if (isStoreUnavailable(error)) return UNAVAILABLE;
+  if (hasName(error, 'ClaimLostError')) return CLAIM_LOST;
   const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
   const status = e.status ?? e.statusCode ?? 500;
   if (e.type === 'entity.parse.failed') return { kind: 'malformed_json', status: 400, message: describeUnparsed(e.body) };
@@ -108,8 +109,25 @@ const UNAVAILABLE: Failure = {
  * error mapping: an error may come from another realm, where `instanceof` fails.
  */
 function isStoreUnavailable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'StoreUnavailableError';
+  return hasName(error, 'StoreUnavailableError');
 }
+
+function hasName(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/**
+ * `ClaimLostError`: the request held its `Idempotency-Key` past the claim's lease, another
+ * request (another instance) took the key, and this one's writes were rolled back. Nothing was
+ * done twice; the client retries and gets the other request's answer, as for any key still in
+ * flight: 409 `conflict`, never a 500.
+ */
+const CLAIM_LOST: Failure = {
+  kind: 'idempotency_conflict',
+  status: 409,
+  field: 'Idempotency-Key',
+  message: 'the Idempotency-Key was taken over by a retry while this request ran; nothing was written: retry to get its answer',
+};
 
 /** Where express-openapi-validator says a request issue is. */
 const ISSUE_LOCATIONS = new Set(['body', 'query', 'params', 'headers', 'path', 'cookies']);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { toFailure } from '../../src/core/errors.js';
 import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
 import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 
@@ -81,5 +82,22 @@ describe('EmbeddedStore', () => {
     expect(await store.get('things', 'a')).toEqual({ id: 'a', n: 1, owner: 'o' });
     expect((await store.page('things', 'o', { limit: 10, newestFirst: true }))?.ids).toEqual(['a']);
     expect(await store.count('things')).toBe(1);
+  });
+});
+
+describe('a lost idempotency claim, as a request sees it', () => {
+  test('the commit writes nothing and the request answers 409 conflict naming the key, never 500', async () => {
+    const store = await EmbeddedStore.open<Data>({ fixtures, schemas });
+    const base = { fingerprint: 'f', nowMs: 0, retentionMs: 60_000 };
+    expect(await store.claimKey('things', 'k', { ...base, claimToken: 'first', leaseMs: -1 })).toEqual({ state: 'claimed' }); // lapses at once
+    expect(await store.claimKey('things', 'k', { ...base, claimToken: 'second', leaseMs: 60_000 })).toEqual({ state: 'claimed' });
+    const lost = await store
+      .commit((tx) => {
+        tx.put('things', 'x', { id: 'x', n: 1, owner: 'o' });
+        tx.completeKey('things', 'k', 'first', { fingerprint: 'f', status: 201, contentType: null, body: '', storedAtMs: 0 });
+      })
+      .then(() => undefined, (error: unknown) => error);
+    expect(await store.get('things', 'x')).toBeUndefined();
+    expect(toFailure(lost)).toEqual({ kind: 'idempotency_conflict', status: 409, field: 'Idempotency-Key', message: expect.stringContaining('retry') });
   });
 });
