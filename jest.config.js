@@ -44,6 +44,7 @@ const ON_BOTH_STORES = [
   'control-plane/auto-advance',
   'workspaces/isolation',
   'workspaces/access',
+  'reliability/bounds-under-load',
 ];
 
 // Without DATABASE_URL the PostgreSQL run is left out locally (with a notice); under CI=true it

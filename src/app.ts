@@ -15,6 +15,8 @@ import { renderProblem } from './control-plane/problem.js';
 export interface AppOptions {
   /** Largest request body accepted, e.g. `1mb`. */
   bodyLimit?: string;
+  /** Most idempotency answers each store keeps (default 10,000). */
+  maxIdempotencyKeys?: number;
   /** Check every API response against its spec; a drifting one becomes a 500 naming the violation. */
   strict?: boolean;
   /** Where log lines go; none when absent. */
@@ -74,7 +76,7 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const cors = apiCors();
   const pipelines = new Map<ApiName, Router | RequestHandler>([['sandbox', control.controls]]);
   for (const api of API_MODULES) {
-    pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? '1mb', cors: options.cors === false ? undefined : cors, faults: control.injectFaults, strict: options.strict ?? false }));
+    pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? '1mb', ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), cors: options.cors === false ? undefined : cors, faults: control.injectFaults, strict: options.strict ?? false }));
   }
   app.use(function dispatch(req, res, next) {
     const pipeline = res.locals.request.api === null ? undefined : pipelines.get(res.locals.request.api);

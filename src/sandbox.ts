@@ -62,6 +62,8 @@ export interface SandboxOptions {
   coverageOut?: string;
   /** How many requests the `/_sandbox/requests` journal keeps (default 1000; older ones drop). */
   journalSize?: number;
+  /** How many idempotency answers each workspace keeps (default 10,000, the documented bound; oldest evicted). */
+  maxIdempotencyKeys?: number;
   /** How a fault's `latency_ms` is waited out: a real timer unless a test passes one it controls. */
   sleep?: Sleep;
   /** CORS on the mocked APIs for any origin (never on `/_sandbox`). Default on; `false` turns it off. */
@@ -152,7 +154,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   const bodyLimit = options.bodyLimit ?? '1mb';
   const routed = workspaceControlPlane(workspaces, workspaceRoutes(workspaces, control.access, { open: ws.openSignup ?? false, perAddress: ws.signupRate }), bodyLimit);
-  const app = createApp(routedContext(ctx), { bodyLimit, control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
+  const app = createApp(routedContext(ctx), { bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
   // Idle workspaces are deleted within a minute of expiring (and before every create).
   const sweeper = setInterval(() => void workspaces.sweep().catch(() => undefined), 60_000);
   sweeper.unref();

@@ -24,6 +24,8 @@ export interface AppContext<D extends Collections = Collections> {
 export interface RouterOptions {
   /** Largest request body accepted (the app's `bodyLimit`, e.g. `1mb`), whatever its media type. */
   bodyLimit: string;
+  /** Most idempotency answers a store keeps (default `DEFAULT_MAX_KEY_RECORDS`, 10,000); lower in tests. */
+  maxIdempotencyKeys?: number;
 }
 
 /** An error answer in an API's own envelope. */

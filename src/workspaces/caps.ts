@@ -1,6 +1,6 @@
 import type { SandboxData } from '../apis/index.js';
 import { MAX_TOKENS_PER_CLIENT } from '../apis/nova/tokens.js';
-import { fail, type Failure } from '../core/errors.js';
+import { ApiFailure, type Failure } from '../core/errors.js';
 import type { Transaction } from '../core/store/record-store.js';
 import { currentScope } from './current.js';
 import type { WorkspaceStore } from './registry.js';
@@ -52,21 +52,19 @@ export function cappedStore(inner: WorkspaceStore, caps: WorkspaceCaps): Workspa
     releaseKey: (collection, id, claimToken) => inner.releaseKey(collection, id, claimToken),
     reset: () => inner.reset(),
     close: () => inner.close(),
-    async commit<T>(build: (tx: Transaction<SandboxData>) => T): Promise<T> {
+    commit<T>(build: (tx: Transaction<SandboxData>) => T): Promise<T> {
       if (currentScope()?.controls !== false) return inner.commit(build);
-      const counts = await Promise.all(CAPPED_COLLECTIONS.map((collection) => inner.count(collection)));
       return inner.commit((tx) => {
         const result = build(tx);
-        CAPPED_COLLECTIONS.forEach((collection, i) => {
-          const puts = tx.ops.filter((op) => op.op === 'put' && op.collection === collection).length;
-          if (puts > 0 && (counts[i] as number) + puts > limit) {
-            const cap = CAPPED[collection] as NonNullable<(typeof CAPPED)[typeof collection]>;
-            fail({
-              ...cap.failure,
-              message: `this workspace holds at most ${limit} ${cap.noun} (it has ${counts[i]}); POST /_sandbox/reset with its key starts it over`,
-            });
-          }
-        });
+        // Checked by the store as it commits (serialised with every other capped commit), never
+        // from a count read before it, which concurrent creates would all pass together.
+        for (const collection of CAPPED_COLLECTIONS) {
+          if (!tx.ops.some((op) => op.op === 'put' && op.collection === collection)) continue;
+          const cap = CAPPED[collection] as NonNullable<(typeof CAPPED)[typeof collection]>;
+          tx.refuseBeyond(collection, limit, () =>
+            new ApiFailure({ ...cap.failure, message: `this workspace holds at most ${limit} ${cap.noun}; POST /_sandbox/reset with its key starts it over` }),
+          );
+        }
         return result;
       });
     },

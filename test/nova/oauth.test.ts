@@ -203,7 +203,7 @@ describe('the token store is bounded', () => {
     for (let i = 0; i < MAX_TOKENS_PER_CLIENT; i++) rest.push(await tokenFor(sb));
 
     expect(await sb.store.count('novaTokens')).toBe(MAX_TOKENS_PER_CLIENT);
-    expect((await sb.store.get('novaClientTokens', 'sandbox_client'))?.tokens).toHaveLength(MAX_TOKENS_PER_CLIENT);
+    expect(await sb.store.count('novaTokens', 'sandbox_client')).toBe(MAX_TOKENS_PER_CLIENT);
     const refused = await vehiclesWith(first);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('invalid_token');
@@ -218,7 +218,8 @@ describe('the token store is bounded', () => {
 
     const fresh = await tokenFor(sb);
 
-    expect((await sb.store.get('novaClientTokens', 'sandbox_client'))?.tokens).toEqual([{ hash: hashToken(fresh), expiresAtMs: Date.parse('2024-04-20T14:00:00Z') }]);
+    expect((await sb.store.page('novaTokens', 'sandbox_client', { limit: 10, newestFirst: false }))?.ids).toEqual([hashToken(fresh)]);
+    expect(await sb.store.get('novaTokens', hashToken(fresh))).toEqual({ clientId: 'sandbox_client', organization: null, expiresAtMs: Date.parse('2024-04-20T14:00:00Z') });
     expect(await sb.store.count('novaTokens')).toBe(2); // the fresh one and multi_org_client's
   });
 });

@@ -56,7 +56,6 @@ export function novaState(records: { organizations: Organization[]; clients: Cli
     novaOrganizations: byKey(records.organizations, 'id'),
     novaClients: byKey(records.clients, 'clientId'),
     novaTokens: {},
-    novaClientTokens: {},
     novaVehicles: byObjectId(records.vehicles),
     novaEntities: byObjectId(records.entities),
     novaContacts: byObjectId(records.contacts),

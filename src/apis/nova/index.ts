@@ -33,10 +33,11 @@ export const novaApi: ApiModule<NovaData> = {
     novaContacts: { owner: (record) => record.organization },
     novaDistributions: { owner: (record) => record.organization },
     novaIdempotencyKeys: { owner: () => KEY_OWNER },
+    novaTokens: { owner: (record) => record.clientId },
   },
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
-  router(ctx, { bodyLimit }) {
+  router(ctx, { bodyLimit, maxIdempotencyKeys }) {
     // Paths are matched as the spec spells them: `/v1/Entities` is no route, as the operation
     // index (strict mode, coverage, the journal) already sees it.
     const router = Router({ caseSensitive: true });
@@ -58,6 +59,7 @@ export const novaApi: ApiModule<NovaData> = {
         clock: ctx.clock,
         collection: 'novaIdempotencyKeys',
         maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH,
+        ...(maxIdempotencyKeys !== undefined && { maxRecords: maxIdempotencyKeys }),
         scope: (_req, res) => {
           const caller = callerOf(res.locals);
           return `${caller.clientId} ${caller.organization}`;

@@ -22,24 +22,19 @@ export function hashToken(token: string): string {
  * Issues a bearer token for `client`, optionally bound to one organization. Tokens are random
  * bytes from the OS, never from the seeded faker: they are secrets, and drawing them from the
  * seeded stream would also shift every id generated after them. The client's expired tokens
- * are purged and, past the cap, its oldest ones dropped, in the same transaction.
+ * are purged and, past the cap, its oldest ones dropped, in the same transaction (tokens are
+ * listed per client, `novaTokens` owned by `clientId`).
  *
  * @example
  * const token = await issueToken(ctx, client, null); // 'x3Qm…' (43 base64url characters)
  */
 export async function issueToken(ctx: AppContext<NovaData>, client: Client, organization: string | null): Promise<string> {
   const token = `${ctx.tokenPrefix ?? ''}${randomBytes(32).toString('base64url')}`;
-  const hash = hashToken(token);
   const nowMs = ctx.clock.nowMs();
-  const expiresAtMs = nowMs + TOKEN_LIFETIME_SECONDS * 1000;
-  const previous = (await ctx.store.get('novaClientTokens', client.clientId))?.tokens ?? [];
   await ctx.store.commit((tx) => {
-    const kept = [...previous.filter((t) => t.expiresAtMs > nowMs), { hash, expiresAtMs }];
-    kept.splice(0, Math.max(0, kept.length - MAX_TOKENS_PER_CLIENT)); // the oldest beyond the cap
-    const keptHashes = new Set(kept.map((t) => t.hash));
-    for (const old of previous) if (!keptHashes.has(old.hash)) tx.delete('novaTokens', old.hash);
-    tx.put('novaTokens', hash, { clientId: client.clientId, organization, expiresAtMs });
-    tx.put('novaClientTokens', client.clientId, { clientId: client.clientId, tokens: kept });
+    tx.put('novaTokens', hashToken(token), { clientId: client.clientId, organization, expiresAtMs: nowMs + TOKEN_LIFETIME_SECONDS * 1000 });
+    // Held by the store as it commits, so concurrent token requests cannot each keep their own.
+    tx.keepAtMost('novaTokens', client.clientId, MAX_TOKENS_PER_CLIENT, { field: 'expiresAtMs', atOrBeforeMs: nowMs, scan: MAX_TOKENS_PER_CLIENT + 1 });
   });
   return token;
 }

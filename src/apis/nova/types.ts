@@ -77,12 +77,6 @@ export interface TokenRecord {
   expiresAtMs: number;
 }
 
-/** A client's live token hashes, oldest first: what the per-client cap and purge walk. */
-export interface ClientTokens {
-  clientId: string;
-  tokens: { hash: string; expiresAtMs: number }[];
-}
-
 /** Every stored object carries the organization it belongs to beside its public shape. */
 export interface Owned<T> {
   organization: string;
@@ -99,8 +93,8 @@ export interface PaymentIndexEntry {
 export interface NovaData extends Collections {
   novaOrganizations: Record<string, Organization>;
   novaClients: Record<string, Client>;
+  /** Under the token's SHA-256; listed per client (its cap and purge walk them oldest first). */
   novaTokens: Record<string, TokenRecord>;
-  novaClientTokens: Record<string, ClientTokens>;
   novaVehicles: Record<string, Owned<Vehicle>>;
   novaEntities: Record<string, Owned<Entity>>;
   novaContacts: Record<string, Owned<Contact>>;

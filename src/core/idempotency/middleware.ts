@@ -11,6 +11,9 @@ import { requestFingerprint } from './fingerprint.js';
 /** Methods an idempotency key applies to; on every other method the header is ignored. */
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Most answers a store keeps unless told otherwise: the bound README and `openapi/nova.yaml` document. */
+export const DEFAULT_MAX_KEY_RECORDS = 10_000;
+
 /** Every key record of a store shares this owner: their creation order is their eviction order. */
 export const KEY_OWNER = '';
 
@@ -85,8 +88,8 @@ export function completeKeyedRequest<D extends Collections>(res: Response, tx: T
  * The key is claimed in the store (`RecordStore.claimKey`: one winner, across instances too)
  * before the request runs. The answer of a request that wrote something is committed with its
  * writes (`completeKeyedRequest`); any other answer is stored when the response ends, before its
- * last byte leaves. The oldest records are evicted, O(1) per request, once they expire or the
- * store holds `maxRecords`.
+ * last byte leaves. The oldest records are evicted in that same commit, O(1) per request, once
+ * they expire or the store would hold more than `maxRecords`.
  *
  * @example
  * router.use('/v1', idempotency({ store, clock, collection: 'novaIdempotencyKeys', scope: (_req, res) => callerOf(res.locals).clientId }));
@@ -94,20 +97,19 @@ export function completeKeyedRequest<D extends Collections>(res: Response, tx: T
 export function idempotency<C extends string, D extends IdempotencyCollections<C>>(options: IdempotencyOptions<C, D>): RequestHandler {
   const { store, clock, collection } = options;
   const retentionMs = (options.retentionSeconds ?? 24 * 60 * 60) * 1000;
-  const maxRecords = options.maxRecords ?? 10_000;
+  const maxRecords = options.maxRecords ?? DEFAULT_MAX_KEY_RECORDS;
   const maxKeyLength = options.maxKeyLength ?? 255;
   const leaseMs = (options.leaseSeconds ?? 60) * 1000;
 
-  /** Drops the oldest records while they are expired or one too many: two at most per call. */
-  async function evictOldest(nowMs: number): Promise<void> {
-    const oldest = await store.page(collection, KEY_OWNER, { newestFirst: false, limit: 2 });
-    const count = await store.count(collection, KEY_OWNER);
-    const items = oldest?.items ?? [];
-    let drop = 0;
-    while (drop < items.length && (count - drop >= maxRecords || nowMs >= (items[drop] as KeyRecord).storedAtMs + retentionMs)) drop++;
-    if (drop === 0) return;
-    const ids = (oldest?.ids ?? []).slice(0, drop);
-    await store.commit((tx) => ids.forEach((id) => tx.delete(collection, id)));
+  /**
+   * Stores the answer in `tx` and bounds the records there, in the commit that grows them: the
+   * oldest beyond `maxRecords` go, and the expired among the two oldest (purged as keys are
+   * stored, O(1) a request). Held by the store as it commits, so a burst of concurrent keyed
+   * requests cannot each evict the same old key and keep their own.
+   */
+  function storeAnswer(tx: Transaction<Collections>, storeKey: string, claimToken: string, record: KeyRecord): void {
+    tx.completeKey(collection, storeKey, claimToken, record);
+    tx.keepAtMost(collection, KEY_OWNER, maxRecords, { field: 'storedAtMs', atOrBeforeMs: record.storedAtMs - retentionMs, scan: 2 });
   }
 
   return async function idempotencyKeys(req, res, next) {
@@ -141,7 +143,7 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
     res.locals.heldKey = {
       complete(tx, status, body) {
         completed = true;
-        tx.completeKey(collection, storeKey, claimToken, recordOf(status, JSON_CONTENT_TYPE, JSON.stringify(body)));
+        storeAnswer(tx, storeKey, claimToken, recordOf(status, JSON_CONTENT_TYPE, JSON.stringify(body)));
       },
     };
     // The claim holds until the answer is complete, even when the client has gone away: a
@@ -152,13 +154,12 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
         // A transient answer (a failed commit's 500 among them) frees the key for a retry.
         if (isTransientStatus(status)) return await store.releaseKey(collection, storeKey, claimToken);
         if (completed) return; // committed with the request's own writes
-        await store.commit((tx) => tx.completeKey(collection, storeKey, claimToken, recordOf(status, contentType, body.toString('utf8'))));
+        await store.commit((tx) => storeAnswer(tx as unknown as Transaction<Collections>, storeKey, claimToken, recordOf(status, contentType, body.toString('utf8'))));
       } catch {
         // A failed write must not swallow the answer itself: the client still gets it, and the
         // claim lapses after its lease.
       }
     });
-    await evictOldest(clock.nowMs());
     next();
   };
 }

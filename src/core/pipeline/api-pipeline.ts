@@ -32,7 +32,7 @@ export function apiPipeline<D extends Collections>(api: ApiModule<D>, ctx: AppCo
   if (options.cors) router.use(options.cors);
   router.use(options.faults);
   if (options.strict) router.use(strictResponses(api));
-  router.use(api.router(ctx, { bodyLimit: options.bodyLimit }));
+  router.use(api.router(ctx, { bodyLimit: options.bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }) }));
   router.use(renderFailures((failure, path) => api.renderError(failure, { path })));
   return router;
 }

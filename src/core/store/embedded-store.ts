@@ -1,4 +1,5 @@
 import { Low, Memory } from 'lowdb';
+import { resolveBounds, type AppliedState } from './bounds-view.js';
 import { ClaimLostError } from './errors.js';
 import { OwnerOrder } from './owner-order.js';
 import { Transaction, type CollectionSchemas, type KeyClaim, type KeyClaimResult, type KeyRecord, type PageQuery, type RecordPage, type RecordStore } from './record-store.js';
@@ -34,6 +35,14 @@ export class EmbeddedStore<D extends Collections> implements RecordStore<D> {
   private orders = new Map<string, Map<string, OwnerOrder>>();
   private sizes = new Map<string, number>();
   private readonly claims = new Map<string, { fingerprint: string; claimToken: string; leaseUntilMs: number }>();
+  /** The ops of commits ordered in the journal but not yet durable, oldest first (`resolveBounds` reads them). */
+  private readonly pending: StoreOp[][] = [];
+  private readonly appliedState: AppliedState = {
+    get: (collection, id) => this.getNow(collection as keyof D & string, id),
+    size: (collection) => this.sizes.get(collection) ?? 0,
+    order: (collection, owner) => this.ownerOrder(collection, owner),
+    ownerOf: (collection) => this.options.schemas?.[collection]?.owner as ((record: unknown) => string) | undefined,
+  };
 
   private constructor(
     private readonly options: EmbeddedStoreOptions<D>,
@@ -106,14 +115,26 @@ export class EmbeddedStore<D extends Collections> implements RecordStore<D> {
   async commit<T>(build: (tx: Transaction<D>) => T): Promise<T> {
     const tx = new Transaction<D>();
     const result = build(tx);
+    // Bounds are resolved here, in the same synchronous step that orders this commit in the
+    // journal, against the commits ordered before it (applied or still being made durable).
+    if (tx.bounds.length > 0) resolveBounds(this.appliedState, this.pending, tx.ops, tx.bounds);
     if (tx.ops.length === 0) return result;
     for (const claim of tx.completedClaims) {
       const held = this.claims.get(claimKeyOf(claim.collection, claim.id));
       if (held?.claimToken !== claim.claimToken) throw new ClaimLostError(claim.collection, claim.id);
     }
     // Durable first, then visible: with `--data`, an answer is only ever given for a state the
-    // file holds, and a failed write changes nothing in memory.
-    if (this.options.persistence) await this.options.persistence.append(tx.ops);
+    // file holds, and a failed write changes nothing in memory. Appends resolve in the order
+    // they were made, so memory applies commits in journal order.
+    if (this.options.persistence) {
+      const ops = tx.ops;
+      this.pending.push(ops);
+      try {
+        await this.options.persistence.append(ops);
+      } finally {
+        this.pending.splice(this.pending.indexOf(ops), 1);
+      }
+    }
     this.apply(tx.ops);
     for (const claim of tx.completedClaims) this.claims.delete(claimKeyOf(claim.collection, claim.id));
     return result;

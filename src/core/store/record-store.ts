@@ -139,4 +139,53 @@ export class Transaction<D extends Collections> {
 
   /** The claims `completeKey` ends when this transaction commits. */
   readonly completedClaims: { collection: string; id: string; claimToken: string }[] = [];
+
+  /**
+   * After this transaction, `owner` keeps at most `max` records of the owned `collection`: the
+   * oldest beyond are deleted, and so are the expired ones among its oldest `expiry.scan`
+   * (a record is expired when its numeric `expiry.field` is at or before `expiry.atOrBeforeMs`).
+   *
+   * The store resolves it into deletes as it commits, serialised with every other commit
+   * (the embedded store sees the commits still being made durable; PostgreSQL deletes in the
+   * same SQL transaction, after the per-owner counter row its insert locked), so concurrent
+   * commits can never leave more than `max`: a bound read outside the commit would let each of
+   * them drop the same old records and keep its own.
+   *
+   * @example
+   * tx.put('novaTokens', hash, token);
+   * tx.keepAtMost('novaTokens', clientId, 20, { field: 'expiresAtMs', atOrBeforeMs: now, scan: 21 });
+   */
+  keepAtMost<C extends keyof D & string>(collection: C, owner: string, max: number, expiry?: Expiry): void {
+    this.bounds.push({ kind: 'keep', collection, owner, max, expiry });
+  }
+
+  /**
+   * Refuses the whole transaction, with `refusal()` as its error, when `collection` (every
+   * owner) would hold more than `max` records after it. Checked by the store as it commits,
+   * serialised with every other commit that does the same, so concurrent creates cannot pass
+   * the cap together.
+   *
+   * @example
+   * tx.put('novaContacts', id, contact);
+   * tx.refuseBeyond('novaContacts', 1000, () => new Error('at most 1000 contacts'));
+   */
+  refuseBeyond<C extends keyof D & string>(collection: C, max: number, refusal: () => Error): void {
+    this.bounds.push({ kind: 'refuse', collection, max, refusal });
+  }
+
+  /** The bounds this transaction asks the store to hold (`keepAtMost`, `refuseBeyond`). */
+  readonly bounds: Bound[] = [];
 }
+
+/** When a bounded record has expired: its numeric `field` at or before `atOrBeforeMs`. */
+export interface Expiry {
+  field: string;
+  atOrBeforeMs: number;
+  /** How many of the owner's oldest records are looked at for expiry (a purge bounded per commit). */
+  scan: number;
+}
+
+/** A bound a transaction asks the store to hold as it commits. */
+export type Bound =
+  | { kind: 'keep'; collection: string; owner: string; max: number; expiry: Expiry | undefined }
+  | { kind: 'refuse'; collection: string; max: number; refusal: () => Error };

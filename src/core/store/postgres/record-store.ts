@@ -2,6 +2,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { ClaimLostError } from '../errors.js';
 import {
   Transaction,
+  type Bound,
   type CollectionSchemas,
   type KeyClaim,
   type KeyClaimResult,
@@ -26,6 +27,8 @@ export interface PostgresRecordStoreOptions<D extends Collections> {
 
 /** Lock class of the per-workspace lock that seeding and reset take (pg_advisory_xact_lock). */
 const WORKSPACE_LOCK = 0x46535731; // 'FSW1'
+/** Lock class of the per-collection lock a capped commit takes (`tx.refuseBeyond`). */
+const COLLECTION_LOCK = 0x46534331; // 'FSC1'
 /** How often claimKey looks again when the claim it collided with changed under it. */
 const CLAIM_ATTEMPTS = 10;
 
@@ -124,11 +127,26 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   async commit<T>(build: (tx: Transaction<D>) => T): Promise<T> {
     const tx = new Transaction<D>();
     const result = build(tx);
-    if (tx.ops.length === 0 && tx.completedClaims.length === 0) return result;
+    if (tx.ops.length === 0 && tx.completedClaims.length === 0 && tx.bounds.length === 0) return result;
     const { deletes, puts } = this.fold(tx.ops);
+    const refusals = tx.bounds.filter((bound) => bound.kind === 'refuse');
+    const keeps = tx.bounds.filter((bound) => bound.kind === 'keep');
     await inTransaction(this.pool, async (client) => {
+      // A collection-wide cap counts every owner, whose counter rows do not serialise writers:
+      // a lock per capped collection does, taken first and in one order (no deadlock).
+      if (refusals.length > 0) await this.lockCollections(client, [...new Set(refusals.map((bound) => bound.collection))].sort());
       await this.deleteRecords(client, deletes);
       await this.insertRecords(client, puts);
+      // The insert's trigger locked this owner's counter row until commit: every other commit
+      // growing it waits, and these statements see what those before it committed.
+      for (const bound of keeps) await this.keepAtMost(client, bound);
+      for (const bound of refusals) {
+        const { rows } = await client.query<{ n: string }>('SELECT coalesce(sum(n), 0) AS n FROM record_counts WHERE workspace = $1 AND collection = $2', [
+          this.workspace,
+          bound.collection,
+        ]);
+        if (Number(rows[0]?.n ?? 0) > bound.max) throw bound.refusal(); // rolls the whole transaction back
+      }
       if (tx.completedClaims.length > 0) {
         const { rows } = await client.query<{ collection: string; id: string }>(
           `DELETE FROM idempotency_claims c USING unnest($2::text[], $3::text[], $4::text[]) AS k(collection, id, token)
@@ -233,6 +251,32 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   /** Ends the pool if this store owns it. */
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();
+  }
+
+  /**
+   * `tx.keepAtMost` in one statement: the owner's oldest records beyond `max` (its counter row
+   * says how many it has), and the expired ones among its oldest `expiry.scan`, deleted.
+   */
+  private async keepAtMost(client: PoolClient, bound: Extract<Bound, { kind: 'keep' }>): Promise<void> {
+    await client.query(
+      `WITH c AS (SELECT coalesce((SELECT n FROM record_counts WHERE workspace = $1 AND collection = $2 AND owner = $3), 0) - $4::bigint AS excess),
+       oldest AS (
+         SELECT id, value, row_number() OVER (ORDER BY seq) AS rn FROM (
+           SELECT id, value, seq FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3
+           ORDER BY seq LIMIT greatest((SELECT excess FROM c), $5::bigint)
+         ) s
+       )
+       DELETE FROM records r USING oldest
+       WHERE r.workspace = $1 AND r.collection = $2 AND r.id = oldest.id
+         AND (oldest.rn <= (SELECT excess FROM c) OR (oldest.value->>$6::text)::float8 <= $7::float8)`,
+      [this.workspace, bound.collection, bound.owner, bound.max, bound.expiry?.scan ?? 0, bound.expiry?.field ?? null, bound.expiry?.atOrBeforeMs ?? null],
+    );
+  }
+
+  private async lockCollections(client: PoolClient, collections: string[]): Promise<void> {
+    for (const collection of collections) {
+      await client.query(`SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2 || '/' || $3))`, [COLLECTION_LOCK, this.workspace, collection]);
+    }
   }
 
   private async lockWorkspace(client: PoolClient): Promise<void> {
