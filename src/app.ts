@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { AppContext } from './core/api-module.js';
 import { apiCors } from './core/cors.js';
 import { fail } from './core/errors.js';
@@ -10,7 +10,7 @@ import { renderFailures } from './core/pipeline/render-failure.js';
 import { resolveRequest, type RequestObserver } from './core/pipeline/resolve-request.js';
 import { docsRouter } from './docs/docs-router.js';
 import { createControlPlane, type ControlPlane } from './control-plane/control-plane.js';
-import { renderProblem } from './control-plane/problem.js';
+import { renderProblem, sendProblem } from './control-plane/problem.js';
 
 export interface AppOptions {
   /** Largest request body accepted, e.g. `1mb`. */
@@ -93,5 +93,21 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   // The controls and unknown paths answer problems; an API path lands here only when it failed
   // before reaching its pipeline (the workspace door), and still answers in its API's envelope.
   app.use(renderFailures((failure, path) => apiForPath(path)?.renderError(failure, { path }) ?? renderProblem(failure)));
+  answerPathless(app);
   return app;
+}
+
+/**
+ * A request-target with no path of its own (`//#@0`: `url.parse` reads what follows `//` as a
+ * host) leaves express's router nothing to match, so it skips every layer — the 404 step and the
+ * error renderer included — and finalhandler would answer an HTML page. Such a request gets a
+ * 400 problem instead; express calls the callback given to `app.handle` only for what fell out
+ * of the router.
+ */
+function answerPathless(app: Express): void {
+  const routed = app as Express & { handle(req: Request, res: Response, done?: (error?: unknown) => void): void };
+  const handle = routed.handle.bind(app);
+  routed.handle = function handle_(req, res, done) {
+    handle(req, res, done ?? (() => sendProblem(res, { status: 400, message: `the request-target ${JSON.stringify(req.url.slice(0, 200))} has no path` })));
+  };
 }

@@ -1,6 +1,8 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { isSandboxPath } from '../apis/index.js';
 import { TOKEN_PATH } from '../apis/nova/oauth-errors.js';
+import { BODY_TOO_LARGE, declaredOver } from '../core/pipeline/body.js';
+import { ApiFailure } from '../core/errors.js';
 import type { RequestState } from '../core/pipeline/request-state.js';
 import type { ControlPlane } from '../control-plane/control-plane.js';
 import { currentScope, runInScope, type WorkspaceScope } from './current.js';
@@ -60,9 +62,12 @@ export function enterWorkspace(registry: WorkspaceRegistry): RequestHandler {
  */
 function tokenFormWorkspace(registry: WorkspaceRegistry, bodyLimit: string): RequestHandler {
   const form = express.urlencoded({ extended: false, limit: bodyLimit });
+  const oversize = declaredOver(bodyLimit);
   return function tokenFormWorkspace(req, res, next) {
     const scope = currentScope();
     if (req.path !== TOKEN_PATH || !scope || scope.named || !req.is('application/x-www-form-urlencoded')) return next();
+    // A form announced over the limit is refused now, unread, as every other route does.
+    if (oversize(req)) return next(new ApiFailure(BODY_TOO_LARGE));
     form(req, res, (error?: unknown) => {
       if (error) return next(error);
       const clientId = (req.body as Record<string, unknown> | undefined)?.client_id;

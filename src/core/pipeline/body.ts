@@ -1,6 +1,7 @@
 import bytes from 'bytes';
 import express, { type RequestHandler } from 'express';
-import { fail } from '../errors.js';
+import type { IncomingMessage } from 'node:http';
+import { fail, type Failure } from '../errors.js';
 import { JSON_MEDIA_TYPES } from '../validation.js';
 
 /**
@@ -13,11 +14,27 @@ import { JSON_MEDIA_TYPES } from '../validation.js';
  * router.use(refuseDeclaredOversize('1mb'));
  */
 export function refuseDeclaredOversize(limit: string): RequestHandler {
-  const max = bytes.parse(limit) ?? Infinity;
+  const over = declaredOver(limit);
   return function refuseDeclaredOversize(req, _res, next) {
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > max) fail({ kind: 'body_too_large', status: 413, message: 'request body is too large' });
+    if (over(req)) fail(BODY_TOO_LARGE);
     next();
+  };
+}
+
+/** The failure of a body over the limit, announced or read. */
+export const BODY_TOO_LARGE = { kind: 'body_too_large', status: 413, message: 'request body is too large' } as const satisfies Failure;
+
+/**
+ * Whether a request's `Content-Length` already says its body is over `limit`.
+ *
+ * @example
+ * if (declaredOver('1mb')(req)) return next(new ApiFailure(BODY_TOO_LARGE));
+ */
+export function declaredOver(limit: string): (req: IncomingMessage) => boolean {
+  const max = bytes.parse(limit) ?? Infinity;
+  return (req) => {
+    const declared = req.headers['content-length'];
+    return declared !== undefined && Number(declared) > max;
   };
 }
 

@@ -1,3 +1,4 @@
+import { lingerAfterAnswer } from './linger.js';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { RenderedError } from '../api-module.js';
 import { toFailure, type Failure } from '../errors.js';
@@ -31,8 +32,11 @@ export function renderFailures(render: (failure: Failure, path: string) => Rende
     if (rendered.headers) res.set(rendered.headers);
     // Refused before its body was read (401 first, a body announced over the limit): the client
     // may still be sending it, or stall. Close the connection after the answer instead of
-    // reading on, so a refused upload costs nothing.
-    if (!req.complete) res.set('Connection', 'close');
+    // reading on, lingering just long enough for a client still sending to read the answer.
+    if (!req.complete) {
+      res.set('Connection', 'close');
+      lingerAfterAnswer(req);
+    }
     res.status(rendered.status).json(rendered.body);
   };
 }
