@@ -34,6 +34,19 @@ function duration(name: string) {
   };
 }
 
+/** Milliseconds, or a number with a unit: `500ms`, `10s`, `2m`; `0` where `zero` allows it. */
+function milliseconds(name: string, zero = false) {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+  return (value: string): number => {
+    const match = /^(\d+)(ms|s|m)?$/.exec(value.trim());
+    const ms = match ? Number(match[1]) * (units[match[2] ?? 'ms'] as number) : NaN;
+    if (!Number.isSafeInteger(ms) || (ms === 0 ? !zero : ms < 100 || ms > 3_600_000)) {
+      throw new InvalidArgumentError(`${name} must be ${zero ? '0 (no limit) or ' : ''}a duration from 100ms to 60m: milliseconds, or a number with ms, s or m (e.g. 10s)`);
+    }
+    return ms;
+  };
+}
+
 function instant(value: string): Date {
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(date.getTime())) {
@@ -100,6 +113,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--open-signup', 'with --admin-token, let anyone create a workspace (POST /_sandbox/workspaces), rate-limited per client address').env('SANDBOX_OPEN_SIGNUP'))
     .addOption(new Option('--workspace-ttl <duration>', 'delete a workspace idle this long: seconds, or e.g. 12h, 7d (default 7d)').env('SANDBOX_WORKSPACE_TTL').argParser(duration('workspace-ttl')))
     .addOption(new Option('--max-workspaces <n>', 'at most this many workspaces at once (default 100)').env('SANDBOX_MAX_WORKSPACES').argParser(integer('max-workspaces', 0, 100000)))
+    .addOption(new Option('--headers-timeout <duration>', 'a client must send its request head within this, or hears 408 and is disconnected: ms, or e.g. 10s (default 10s)').env('SANDBOX_HEADERS_TIMEOUT').argParser(milliseconds('headers-timeout')))
+    .addOption(new Option('--request-timeout <duration>', 'a client must send its whole request within this; 0 for no limit (default 30s)').env('SANDBOX_REQUEST_TIMEOUT').argParser(milliseconds('request-timeout', true)))
+    .addOption(new Option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed after this (default 5s)').env('SANDBOX_KEEP_ALIVE_TIMEOUT').argParser(milliseconds('keep-alive-timeout')))
     .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
@@ -132,6 +148,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     openSignup?: boolean;
     workspaceTtl?: number;
     maxWorkspaces?: number;
+    headersTimeout?: number;
+    requestTimeout?: number;
+    keepAliveTimeout?: number;
   }>();
   // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
   // SANDBOX_CORS names the feature, not the flag: SANDBOX_CORS=false is --no-cors.
@@ -156,6 +175,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     cors: flags.cors,
     repairData: flags.repairData,
     workspaces: { openSignup: flags.openSignup, ttlSeconds: opts.workspaceTtl, max: opts.maxWorkspaces },
+    timeouts: {
+      ...(opts.headersTimeout !== undefined && { headersMs: opts.headersTimeout }),
+      ...(opts.requestTimeout !== undefined && { requestMs: opts.requestTimeout }),
+      ...(opts.keepAliveTimeout !== undefined && { keepAliveMs: opts.keepAliveTimeout }),
+    },
   };
 }
 

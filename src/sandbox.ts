@@ -3,6 +3,7 @@ import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from './app.js';
+import { createTimedServer, DEFAULT_SERVER_TIMEOUTS, timeoutsProblem, type ServerTimeouts } from './server-timeouts.js';
 import { API_MODULES, sandboxSchemas, type SandboxData } from './apis/index.js';
 import type { AppContext } from './core/api-module.js';
 import { SandboxClock } from './core/clock.js';
@@ -70,6 +71,8 @@ export interface SandboxOptions {
   cors?: boolean;
   /** Workspaces: isolated sandboxes inside this one (`POST /_sandbox/workspaces`). */
   workspaces?: WorkspaceOptions;
+  /** Connection timeouts of the server `start()` listens with (defaults: `DEFAULT_SERVER_TIMEOUTS`). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface WorkspaceOptions {
@@ -126,6 +129,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (options.data !== undefined && options.database !== undefined) {
     throw new Error('--data and --database cannot be used together: keep the state in a file (--data) or in PostgreSQL (--database), not both');
   }
+  const timeouts: ServerTimeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
+  const badTimeouts = timeoutsProblem(timeouts);
+  if (badTimeouts) throw new Error(badTimeouts);
   const opened = options.database !== undefined ? await openShared(options, options.database) : await openEmbedded(options);
   const { store, clock, random, shared } = opened;
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
@@ -173,8 +179,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     advanceClock: control.advanceClock,
     async start(port = 0, host = '127.0.0.1') {
       control.access.assertMayListenOn(host); // rejects: beyond loopback the controls need a token
+      const s = createTimedServer(app, timeouts);
       server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          s.off('error', reject);
+          resolve(s);
+        });
       });
       const listening = server;
       listening.on('request', (_req, res: ServerResponse) => {

@@ -35,7 +35,20 @@ describe('command line', () => {
       coverageOut: undefined,
       frozenAt: undefined,
       workspaces: { openSignup: false, ttlSeconds: undefined, max: undefined },
+      timeouts: {},
     });
+  });
+
+  test('connection timeouts: flags in ms or with a unit, env twins, and clear refusals', () => {
+    expect(parse(['--headers-timeout', '500ms', '--request-timeout', '0', '--keep-alive-timeout', '2s']).options?.timeouts).toEqual({ headersMs: 500, requestMs: 0, keepAliveMs: 2000 });
+    expect(parse([], { SANDBOX_HEADERS_TIMEOUT: '15s', SANDBOX_REQUEST_TIMEOUT: '1m', SANDBOX_KEEP_ALIVE_TIMEOUT: '750' }).options?.timeouts).toEqual({ headersMs: 15_000, requestMs: 60_000, keepAliveMs: 750 });
+    expect(parse(['--headers-timeout', '2s'], { SANDBOX_HEADERS_TIMEOUT: '15s' }).options?.timeouts).toEqual({ headersMs: 2000 });
+    const zero = parse(['--headers-timeout', '0']);
+    expect(zero.error?.exitCode).toBe(1);
+    expect(zero.err).toContain('headers-timeout must be a duration from 100ms to 60m');
+    expect(parse(['--keep-alive-timeout', 'soon']).err).toContain('keep-alive-timeout must be a duration from 100ms to 60m');
+    expect(parse(['--request-timeout', '-5']).err).toContain('request-timeout must be 0 (no limit) or a duration');
+    expect(parse(['--help']).out).toMatch(/--headers-timeout <duration>[\s\S]*default 10s[\s\S]*SANDBOX_HEADERS_TIMEOUT/);
   });
 
   test('every flag maps to its SandboxOptions field', () => {
@@ -43,6 +56,7 @@ describe('command line', () => {
       '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
       '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z', '--no-cors',
       '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5',
+      '--headers-timeout', '3s', '--request-timeout', '20s', '--keep-alive-timeout', '4000',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -59,6 +73,7 @@ describe('command line', () => {
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
       workspaces: { openSignup: true, ttlSeconds: 12 * 3600, max: 5 },
+      timeouts: { headersMs: 3000, requestMs: 20_000, keepAliveMs: 4000 },
     });
   });
 
@@ -78,6 +93,9 @@ describe('command line', () => {
       SANDBOX_OPEN_SIGNUP: 'on',
       SANDBOX_WORKSPACE_TTL: '604800',
       SANDBOX_MAX_WORKSPACES: '50',
+      SANDBOX_HEADERS_TIMEOUT: '5s',
+      SANDBOX_REQUEST_TIMEOUT: '0',
+      SANDBOX_KEEP_ALIVE_TIMEOUT: '1m',
     });
     expect(options).toEqual({
       port: 5000,
@@ -94,6 +112,7 @@ describe('command line', () => {
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
       workspaces: { openSignup: true, ttlSeconds: 604800, max: 50 },
+      timeouts: { headersMs: 5000, requestMs: 0, keepAliveMs: 60_000 },
     });
   });
 
