@@ -7,8 +7,8 @@
 // persistence-crash.test.ts reported). Stops by itself after MAX commits.
 //
 //   node scripts/crash-writer.mjs FILE ROUND [COMPACT_AFTER_BYTES] [WORKERS]
-import { FilePersistence } from '../dist/core/store/file-persistence.js';
-import { EmbeddedStore } from '../dist/core/store/embedded-store.js';
+import { FilePersistence } from '../dist/backends/embedded/file-persistence.js';
+import { EmbeddedStore } from '../dist/backends/embedded/embedded-store.js';
 
 const [file, round, compactAfter = '4096', workers = '8'] = process.argv.slice(2);
 const MAX = 20000;

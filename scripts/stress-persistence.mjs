@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedStore } from '../dist/core/store/embedded-store.js';
-import { FilePersistence } from '../dist/core/store/file-persistence.js';
+import { EmbeddedStore } from '../dist/backends/embedded/embedded-store.js';
+import { FilePersistence } from '../dist/backends/embedded/file-persistence.js';
 
 const { values } = parseArgs({
   options: {

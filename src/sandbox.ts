@@ -1,17 +1,15 @@
 import { once } from 'node:events';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from './app.js';
-import { createTimedServer, DEFAULT_SERVER_TIMEOUTS, timeoutsProblem, type ServerTimeouts } from './server-timeouts.js';
-import { API_MODULES, sandboxSchemas, type SandboxData } from './apis/index.js';
+import { openBackend } from './backends/index.js';
+import { DEFAULT_SERVER_TIMEOUTS, timeoutsProblem, type ServerTimeouts } from './server-timeouts.js';
+import type { SandboxData } from './apis/index.js';
 import type { AppContext } from './core/api-module.js';
 import { SandboxClock } from './core/clock.js';
 import { IdFactory } from './core/ids.js';
-import { createRandom } from './core/random.js';
 import type { Logger } from './core/logging.js';
-import { FilePersistence } from './core/store/file-persistence.js';
-import { EmbeddedStore } from './core/store/embedded-store.js';
 import type { RecordStore } from './core/store/record-store.js';
 import { createControlPlane } from './control-plane/control-plane.js';
 import type { CoverageTracker } from './control-plane/coverage.js';
@@ -21,9 +19,8 @@ import type { RequestJournal } from './control-plane/journal.js';
 import type { WorkspaceCaps } from './workspaces/caps.js';
 import { routedContext } from './workspaces/current.js';
 import { enterWorkspace, workspaceControlPlane } from './workspaces/door.js';
-import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceRegistryOptions, type WorkspaceStoreFactory } from './workspaces/registry.js';
+import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceStoreFactory } from './workspaces/registry.js';
 import { workspaceRoutes, type SignupPolicy } from './workspaces/routes.js';
-import type { SharedSandboxState } from './control-plane/shared/shared-state.js';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */
@@ -126,13 +123,10 @@ export interface Sandbox {
  * await sandbox.stop();
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  if (options.data !== undefined && options.database !== undefined) {
-    throw new Error('--data and --database cannot be used together: keep the state in a file (--data) or in PostgreSQL (--database), not both');
-  }
   const timeouts: ServerTimeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const badTimeouts = timeoutsProblem(timeouts);
   if (badTimeouts) throw new Error(badTimeouts);
-  const opened = options.database !== undefined ? await openShared(options, options.database) : await openEmbedded(options);
+  const opened = await openBackend(options);
   const { store, clock, random, shared } = opened;
   const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
   const control = createControlPlane(ctx, {
@@ -146,9 +140,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const ws = options.workspaces ?? {};
   const workspaces = new WorkspaceRegistry({
     defaultWorkspace: { id: DEFAULT_WORKSPACE, ctx, control },
-    catalog: ws.catalog ?? opened.workspaces?.catalog,
-    stores: ws.stores ?? opened.workspaces?.stores,
-    shared: opened.workspaces?.shared,
+    catalog: ws.catalog ?? opened.workspaces.catalog,
+    stores: ws.stores ?? opened.workspaces.stores,
+    ...(opened.workspaces.shared && { shared: opened.workspaces.shared }),
     seed: options.seed,
     frozenAt: options.frozenAt,
     ttlMs: ws.ttlSeconds === undefined ? undefined : ws.ttlSeconds * 1000,
@@ -227,91 +221,24 @@ async function closeServer(server: Server, inFlight: Set<ServerResponse>): Promi
   await closed;
 }
 
-/** What a sandbox runs on: its store, clock and random source, and how to close them. */
-interface Opened {
-  store: RecordStore<SandboxData>;
-  clock: SandboxClock;
-  random: ReturnType<typeof createRandom>;
-  shared?: SharedSandboxState;
-  /** `/healthz`'s question to the state; none for the embedded store, which is always there. */
-  ready?: () => Promise<boolean>;
-  /** Where the other workspaces live with `--database` (in this process otherwise). */
-  workspaces?: { catalog: WorkspaceCatalog; stores: WorkspaceStoreFactory; shared: NonNullable<WorkspaceRegistryOptions['shared']> };
-  close(): Promise<void>;
-}
-
-/** The default: lowdb in memory, or in `--data FILE`. */
-async function openEmbedded(options: SandboxOptions): Promise<Opened> {
-  const random = createRandom(options.seed);
-  const fixtureState = buildFixtures(random);
-  const persistence = options.data ? new FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
-  const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
-  // A restart under the same --seed would replay the id stream from its start and hand out ids
-  // already stored; the journal's sequence number moves the stream on, reproducibly.
-  if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
-  const clock = new SandboxClock({ frozenAt: options.frozenAt });
-  return { store, clock, random, close: () => store.close() };
-}
-
 /**
- * `--database`: the default workspace in PostgreSQL, shared with every instance given the same
- * URL. Fixtures come from the seed the first instance recorded (so every instance's reset
- * restores the same ones); ids come from a stream of this instance's own (instance 1 continues
- * the seed's stream, as in memory; instance n seeds `[seed, n]`), so instances never mint the
- * same id.
+ * An HTTP server for `listener` with `timeouts`. Node checks the headers and request timeouts
+ * only every `connectionsCheckingInterval` (30 s by default), so that interval is tied to the
+ * shortest of them: a stalled client is cut within about 1.25× its timeout.
+ *
+ * @example
+ * createTimedServer(app, { headersMs: 2000, requestMs: 10_000, keepAliveMs: 5000 }).listen(0);
  */
-async function openShared(options: SandboxOptions, url: string): Promise<Opened> {
-  const { PostgresWorkspaces, PostgresWorkspaceCatalog } = await postgresModules();
-  const pg = await PostgresWorkspaces.open({ url, ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }) });
-  try {
-    const seed = await pg.fixtureSeed(DEFAULT_WORKSPACE, options.seed ?? Math.floor(Math.random() * 2 ** 31));
-    const random = createRandom(seed);
-    const fixtureState = buildFixtures(random);
-    const store = await pg.openStore(DEFAULT_WORKSPACE, () => structuredClone(fixtureState));
-    const clock = new SandboxClock({ frozenAt: options.frozenAt });
-    const shared = await pg.openShared(DEFAULT_WORKSPACE, { clock, mountPaths: API_MODULES.flatMap((api) => api.mountPaths) });
-    if (shared.instance > 1) random.seed([seed, shared.instance]);
-    return {
-      store,
-      clock,
-      random,
-      shared,
-      ready: () => store.ping().then(
-        () => true,
-        () => false,
-      ),
-      workspaces: {
-        catalog: new PostgresWorkspaceCatalog(pg.pool),
-        stores: { open: pg.openStore, remove: (id) => pg.removeWorkspace(id) },
-        shared: (id, workspaceClock) => pg.openShared(id, { clock: workspaceClock, mountPaths: API_MODULES.flatMap((api) => api.mountPaths) }),
-      },
-      async close() {
-        await shared.close();
-        await pg.close();
-      },
-    };
-  } catch (error) {
-    await pg.close().catch(() => {});
-    throw error;
-  }
-}
-
-let loadingPostgres: Promise<{ PostgresWorkspaces: typeof import('./control-plane/shared/postgres-workspaces.js').PostgresWorkspaces; PostgresWorkspaceCatalog: typeof import('./workspaces/postgres-catalog.js').PostgresWorkspaceCatalog }> | undefined;
-
-/**
- * The PostgreSQL modules (and `pg`), loaded on the first `--database` sandbox only: start-up
- * time the default never needs. One load shared by concurrent callers, one module after the
- * other (jest's module linker fails two concurrent first imports of `pg`).
- */
-function postgresModules(): NonNullable<typeof loadingPostgres> {
-  loadingPostgres ??= (async () => {
-    const { PostgresWorkspaces } = await import('./control-plane/shared/postgres-workspaces.js');
-    const { PostgresWorkspaceCatalog } = await import('./workspaces/postgres-catalog.js');
-    return { PostgresWorkspaces, PostgresWorkspaceCatalog };
-  })();
-  return loadingPostgres;
-}
-
-function buildFixtures(random: ReturnType<typeof createRandom>): SandboxData {
-  return Object.assign({}, ...API_MODULES.map((api) => api.fixtures(random))) as SandboxData;
+function createTimedServer(listener: RequestListener, timeouts: ServerTimeouts): Server {
+  const shortest = Math.min(timeouts.headersMs, timeouts.requestMs || Infinity);
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(shortest / 4))),
+    },
+    listener,
+  );
+  return server;
 }

@@ -8,7 +8,7 @@ import { AutoAdvancer } from './auto-advance.js';
 import { CoverageTracker } from './coverage.js';
 import { injectFaults, type Sleep } from './fault-injection.js';
 import { FaultRegistry, localFaults, type FaultBook } from './faults.js';
-import type { SharedSandboxState } from './shared/shared-state.js';
+import type { SharedSandboxState } from './shared-state.js';
 import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
 import { journalObserver } from './observe-requests.js';
 import type { RequestObserver } from '../core/pipeline/resolve-request.js';
@@ -34,7 +34,7 @@ export interface ControlPlaneOptions {
   access?: ControlAccess;
   /**
    * With `--database`: the clock, faults, resets and auto-advance every instance shares
-   * (src/control-plane/shared/). Absent, all of it lives in this process, as before.
+   * (`src/backends/postgres/shared-state.ts`). Absent, all of it lives in this process, as before.
    */
   shared?: SharedSandboxState;
 }

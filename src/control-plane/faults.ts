@@ -34,7 +34,7 @@ export interface ArmedFault extends Fault {
 /**
  * The faults of one sandbox as the control plane and the pipeline use them, whichever keeps
  * them: `FaultRegistry` in memory (`localFaults`), or PostgreSQL shared by every instance
- * (`--database`, src/control-plane/shared/). Asynchronous because the shared one asks the database.
+ * (`--database`, src/backends/postgres/shared-state.ts). Asynchronous because the shared one asks the database.
  */
 export interface FaultBook {
   add(spec: FaultSpec): Promise<Fault>;

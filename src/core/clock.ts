@@ -67,7 +67,7 @@ export class SandboxClock {
   /**
    * Takes on a state decided elsewhere, without telling the listeners: with `--database` the
    * clock every instance shares is read from PostgreSQL before each request
-   * (src/control-plane/shared/), and reads here stay synchronous.
+   * (`src/backends/postgres/shared-state.ts`), and reads here stay synchronous.
    */
   adopt(state: SharedClockState): void {
     this.offsetMs = state.offsetMs;

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
-import { sandboxSchemas, type SandboxData } from '../apis/index.js';
+import type { SandboxData } from '../apis/index.js';
 import type { AppContext } from '../core/api-module.js';
 import { SandboxClock } from '../core/clock.js';
 import { IdFactory } from '../core/ids.js';
 import { createRandom } from '../core/random.js';
 import { hashSecret, secretMatches } from '../core/secrets.js';
-import { EmbeddedStore } from '../core/store/embedded-store.js';
 import type { RecordStore } from '../core/store/record-store.js';
 import { ControlAccess } from '../control-plane/admin-access.js';
 import { createControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
 import type { Sleep } from '../control-plane/fault-injection.js';
-import type { SharedSandboxState } from '../control-plane/shared/shared-state.js';
+import type { SharedSandboxState } from '../control-plane/shared-state.js';
 import { cappedStore, WORKSPACE_CAPS, type WorkspaceCaps } from './caps.js';
 import { newWorkspaceId, workspaceFixtures, type WorkspaceDescription, type WorkspaceSecrets } from './fixtures.js';
 
@@ -73,42 +72,11 @@ export interface WorkspaceStoreFactory {
   remove(id: string, open: WorkspaceStore | undefined): Promise<void>;
 }
 
-export class MemoryWorkspaceCatalog implements WorkspaceCatalog {
-  private readonly records = new Map<string, WorkspaceRecord>();
-  async insert(record: WorkspaceRecord): Promise<void> {
-    this.records.set(record.id, record);
-  }
-  async get(id: string): Promise<WorkspaceRecord | undefined> {
-    return this.records.get(id);
-  }
-  async delete(id: string): Promise<void> {
-    this.records.delete(id);
-  }
-  async touch(id: string, atMs: number): Promise<void> {
-    const record = this.records.get(id);
-    if (record) record.lastUsedAtMs = atMs;
-  }
-  async count(): Promise<number> {
-    return this.records.size;
-  }
-  async idleSince(beforeMs: number): Promise<string[]> {
-    return [...this.records.values()].filter((r) => r.lastUsedAtMs < beforeMs).map((r) => r.id);
-  }
-}
-
-/** The embedded store per workspace: in memory (a `--data` file holds the default workspace only). */
-export const embeddedWorkspaceStores: WorkspaceStoreFactory = {
-  open: (_id, fixtures) => EmbeddedStore.open<SandboxData>({ fixtures, schemas: sandboxSchemas() }),
-  async remove(_id, open) {
-    await open?.close();
-  },
-};
-
 export interface WorkspaceRegistryOptions {
   /** The default workspace (today's sandbox). */
   defaultWorkspace: Workspace;
-  catalog?: WorkspaceCatalog;
-  stores?: WorkspaceStoreFactory;
+  catalog: WorkspaceCatalog;
+  stores: WorkspaceStoreFactory;
   /** `--seed`: workspace ids and fixtures repeat run to run (secrets never do). */
   seed?: number;
   /** A workspace's clock starts frozen here, like the default's. */
@@ -166,8 +134,8 @@ export class WorkspaceRegistry {
 
   constructor(private readonly options: WorkspaceRegistryOptions) {
     this.defaultWorkspace = options.defaultWorkspace;
-    this.catalog = options.catalog ?? new MemoryWorkspaceCatalog();
-    this.stores = options.stores ?? embeddedWorkspaceStores;
+    this.catalog = options.catalog;
+    this.stores = options.stores;
     // A stream of its own: creating workspaces never shifts the default workspace's ids.
     this.random = createRandom(options.seed === undefined ? undefined : options.seed + 7919);
     this.ttlMs = options.ttlMs ?? DEFAULT_WORKSPACE_TTL_SECONDS * 1000;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { toFailure } from '../../src/core/errors.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 
 interface Data {

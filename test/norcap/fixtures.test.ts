@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFixtureFile } from '../../src/core/fixtures.js';
 import { packagePath } from '../../src/core/paths.js';
 import type { SandboxData } from '../../src/apis/index.js';
-import type { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import type { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import { createSandbox } from '../../src/sandbox.js';
 import { T0 } from '../support/harness.js';
 import { create, item } from './helpers.js';

@@ -8,7 +8,7 @@ import { ResponseContract } from '../../src/core/contract/responses.js';
 import { loadSpec } from '../../src/core/contract/spec.js';
 import { IdFactory } from '../../src/core/ids.js';
 import { createRandom } from '../../src/core/random.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import type { Persistence, StoreOp } from '../../src/core/store/types.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import { expectContract, T0, testSandbox } from '../support/harness.js';

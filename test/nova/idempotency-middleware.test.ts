@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import request from 'supertest';
 import { SandboxClock } from '../../src/core/clock.js';
 import { canonicalJson, requestFingerprint } from '../../src/core/idempotency/fingerprint.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import type { KeyRecord } from '../../src/core/store/record-store.js';
 import { idempotency, KEY_OWNER } from '../../src/core/idempotency/middleware.js';
 import { T0 } from '../support/harness.js';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { FilePersistence } from '../../src/core/store/file-persistence.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import { FilePersistence } from '../../src/backends/embedded/file-persistence.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import { ensureBuilt } from './child-server.js';
 
 // Child processes on a shared 2-core machine: a guard against a hang, not a wait.

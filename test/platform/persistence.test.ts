@@ -3,10 +3,10 @@ import { appendFile, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { FilePersistence } from '../../src/core/store/file-persistence.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
-import { formatEntry } from '../../src/core/store/journal-file.js';
-import { serializeSnapshot, SNAPSHOT_FORMAT } from '../../src/core/store/snapshot-file.js';
+import { FilePersistence } from '../../src/backends/embedded/file-persistence.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
+import { formatEntry } from '../../src/backends/embedded/journal-file.js';
+import { serializeSnapshot, SNAPSHOT_FORMAT } from '../../src/backends/embedded/snapshot-file.js';
 import type { Collections } from '../../src/core/store/types.js';
 import { item, PATH, SANDBOX_AUTH } from '../norcap/helpers.js';
 import { expectContract, testSandbox } from '../support/harness.js';

@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilePersistence } from '../../src/core/store/file-persistence.js';
-import { formatEntry } from '../../src/core/store/journal-file.js';
-import { serializeSnapshot } from '../../src/core/store/snapshot-file.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import { FilePersistence } from '../../src/backends/embedded/file-persistence.js';
+import { formatEntry } from '../../src/backends/embedded/journal-file.js';
+import { serializeSnapshot } from '../../src/backends/embedded/snapshot-file.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import type { Collections } from '../../src/core/store/types.js';
 import { ensureBuilt } from '../platform/child-server.js';
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, expect, test } from '@jest/globals';
 import { StoreUnavailableError } from '../../src/core/store/errors.js';
-import { MIGRATIONS, migrate, openPostgres, pageStatement, type PostgresRecordStore } from '../../src/core/store/postgres/index.js';
+import { MIGRATIONS, migrate, openPostgres, pageStatement, type PostgresRecordStore } from '../../src/backends/postgres/index.js';
 import type { CollectionSchemas } from '../../src/core/store/record-store.js';
 import type { Collections } from '../../src/core/store/types.js';
 import { ensureBuilt } from '../platform/child-server.js';
@@ -82,7 +82,7 @@ describePostgres('PostgreSQL store', () => {
 
   test('the built package (dist/) carries the migrations', async () => {
     ensureBuilt();
-    const built = (await import(new URL('../../dist/core/store/postgres/index.js', import.meta.url).href)) as { openPostgres: typeof openPostgres };
+    const built = (await import(new URL('../../dist/backends/postgres/index.js', import.meta.url).href)) as { openPostgres: typeof openPostgres };
     const schema = freshSchema();
     const store = await built.openPostgres({ url: schema.url, schema: schema.name, schemas, fixtures, max: 1 });
     try {

@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { ResponseContract } from '../../src/core/contract/responses.js';
 import type { ApiName } from '../../src/core/contract/spec.js';
 import type { SandboxData } from '../../src/apis/index.js';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox.js';
 import { testSchema, type TestSchema } from './postgres.js';
 

@@ -1,8 +1,8 @@
 import type { CollectionSchemas, RecordStore } from '../../src/core/store/record-store.js';
 import type { Collections } from '../../src/core/store/types.js';
 import { describe } from '@jest/globals';
-import { EmbeddedStore } from '../../src/core/store/embedded-store.js';
-import { openPostgres } from '../../src/core/store/postgres/index.js';
+import { EmbeddedStore } from '../../src/backends/embedded/embedded-store.js';
+import { openPostgres } from '../../src/backends/postgres/index.js';
 import { describePostgres, testSchema } from './postgres.js';
 
 /**

@@ -1,6 +1,5 @@
 import bytes from 'bytes';
 import express, { type RequestHandler } from 'express';
-import type { IncomingMessage } from 'node:http';
 import { fail, type Failure } from '../errors.js';
 import { JSON_MEDIA_TYPES } from '../validation.js';
 
@@ -30,7 +29,7 @@ export const BODY_TOO_LARGE = { kind: 'body_too_large', status: 413, message: 'r
  * @example
  * if (declaredOver('1mb')(req)) return next(new ApiFailure(BODY_TOO_LARGE));
  */
-export function declaredOver(limit: string): (req: IncomingMessage) => boolean {
+export function declaredOver(limit: string): (req: { headers: { 'content-length'?: string | undefined } }) => boolean {
   const max = bytes.parse(limit) ?? Infinity;
   return (req) => {
     const declared = req.headers['content-length'];

@@ -3,7 +3,7 @@ import type { Collections, StoreOp } from './types.js';
 /**
  * The one state interface every request goes through. Two implementations stand behind it:
  * the embedded store (lowdb in memory, `--data FILE` on disk; `src/core/store/store.ts`) and
- * PostgreSQL (`src/core/store/postgres/`), so many instances can serve one sandbox.
+ * PostgreSQL (`src/backends/postgres/`), so many instances can serve one sandbox.
  *
  * Everything is async, even where the embedded store could answer at once, so that a handler
  * written against it runs unchanged on either. The operations are the ones the APIs need and

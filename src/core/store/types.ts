@@ -8,7 +8,7 @@ export type StoreOp =
 
 /**
  * Where committed transactions go besides memory. The memory store has none; `--data FILE`
- * plugs in a file-backed one (see `src/core/store/file-persistence.ts`).
+ * plugs in a file-backed one (see `src/backends/embedded/file-persistence.ts`).
  */
 export interface Persistence<D extends Collections> {
   /** The state saved by an earlier run, or undefined when there is none. */

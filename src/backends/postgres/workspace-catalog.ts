@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { toStoreError } from '../core/store/postgres/pool.js';
-import type { WorkspaceCatalog, WorkspaceRecord } from './registry.js';
+import { toStoreError } from './pool.js';
+import type { WorkspaceCatalog, WorkspaceRecord } from '../../workspaces/registry.js';
 
 /**
  * The workspace catalog in PostgreSQL (`--database`): every instance finds the workspaces any

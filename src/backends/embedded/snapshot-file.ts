@@ -1,7 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { JSONFile, TextFile } from 'lowdb/node';
-import type { Collections } from './types.js';
+import type { Collections } from '../../core/store/types.js';
 
 /** Marks a file as this sandbox's state, so `--data` never mistakes some other JSON for it. */
 export const SNAPSHOT_FORMAT = 'fund-distribution-sandbox/1';

@@ -1,9 +1,9 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { SandboxClock, SharedClockState } from '../../core/clock.js';
-import { inTransaction, toStoreError } from '../../core/store/postgres/pool.js';
-import { compilePathPattern, type PathPattern } from '../path-pattern.js';
-import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../faults.js';
-import type { SharedSandboxState } from './shared-state.js';
+import { inTransaction, toStoreError } from './pool.js';
+import { compilePathPattern, type PathPattern } from '../../control-plane/path-pattern.js';
+import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
+import type { SharedSandboxState } from '../../control-plane/shared-state.js';
 
 /** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
 const FAULT_LOCK = 0x46534631; // 'FSF1': arming, so MAX_FAULTS holds across instances

@@ -1,9 +1,9 @@
 import { Low, Memory } from 'lowdb';
 import { resolveBounds, type AppliedState } from './bounds-view.js';
-import { ClaimLostError } from './errors.js';
+import { ClaimLostError } from '../../core/store/errors.js';
 import { OwnerOrder } from './owner-order.js';
-import { Transaction, type CollectionSchemas, type KeyClaim, type KeyClaimResult, type KeyRecord, type PageQuery, type RecordPage, type RecordStore } from './record-store.js';
-import type { Collections, Persistence, StoreOp } from './types.js';
+import { Transaction, type CollectionSchemas, type KeyClaim, type KeyClaimResult, type KeyRecord, type PageQuery, type RecordPage, type RecordStore } from '../../core/store/record-store.js';
+import type { Collections, Persistence, StoreOp } from '../../core/store/types.js';
 
 export interface EmbeddedStoreOptions<D extends Collections> {
   /** The starting state; called again on every reset. */

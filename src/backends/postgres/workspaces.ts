@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import { sandboxSchemas, type SandboxData } from '../../apis/index.js';
 import type { SandboxClock } from '../../core/clock.js';
-import { createPool, migrate, PostgresRecordStore } from '../../core/store/postgres/index.js';
-import { toStoreError } from '../../core/store/postgres/pool.js';
-import { PostgresSharedState } from './postgres-shared-state.js';
+import { createPool, migrate, PostgresRecordStore } from './index.js';
+import { toStoreError } from './pool.js';
+import { PostgresSharedState } from './shared-state.js';
 
 export interface PostgresWorkspacesOptions {
   /** `--database`: `postgres://user:password@host:port/database`. */

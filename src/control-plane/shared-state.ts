@@ -1,4 +1,4 @@
-import type { FaultBook } from '../faults.js';
+import type { FaultBook } from './faults.js';
 
 /**
  * The sandbox state beyond the records that every instance behind one `--database` must agree

@@ -1,5 +1,5 @@
-import type { CollectionSchemas } from '../record-store.js';
-import type { Collections } from '../types.js';
+import type { CollectionSchemas } from '../../core/store/record-store.js';
+import type { Collections } from '../../core/store/types.js';
 import { migrate } from './migrations.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { PostgresRecordStore } from './record-store.js';

@@ -1,6 +1,6 @@
 import type { OwnerOrder } from './owner-order.js';
-import type { Bound, Expiry } from './record-store.js';
-import type { StoreOp } from './types.js';
+import type { Bound, Expiry } from '../../core/store/record-store.js';
+import type { StoreOp } from '../../core/store/types.js';
 
 /** What the embedded store knows of its applied state, for resolving bounds. */
 export interface AppliedState {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { ClaimLostError } from '../errors.js';
+import { ClaimLostError } from '../../core/store/errors.js';
 import {
   Transaction,
   type Bound,
@@ -10,8 +10,8 @@ import {
   type PageQuery,
   type RecordPage,
   type RecordStore,
-} from '../record-store.js';
-import type { Collections, StoreOp } from '../types.js';
+} from '../../core/store/record-store.js';
+import type { Collections, StoreOp } from '../../core/store/types.js';
 import { inTransaction, toStoreError } from './pool.js';
 
 export interface PostgresRecordStoreOptions<D extends Collections> {

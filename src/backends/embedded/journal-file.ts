@@ -1,7 +1,7 @@
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncPath } from './snapshot-file.js';
-import type { StoreOp } from './types.js';
+import type { StoreOp } from '../../core/store/types.js';
 
 /** One committed transaction as the journal keeps it: one JSON line. */
 export interface JournalEntry {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreUnavailableError } from '../../core/store/errors.js';
 import { quoteIdent } from './quote.js';
 
 export interface PoolOptions {

@@ -4,7 +4,7 @@ import { applyOps } from './embedded-store.js';
 import { formatEntry, JournalFile } from './journal-file.js';
 import { LockFile } from './lock-file.js';
 import { readSnapshot, removeLeftovers, serializeSnapshot, writeSnapshot } from './snapshot-file.js';
-import type { Collections, Persistence, StoreOp } from './types.js';
+import type { Collections, Persistence, StoreOp } from '../../core/store/types.js';
 
 export interface FilePersistenceOptions {
   /**
