@@ -45,6 +45,7 @@ export function cappedStore(inner: WorkspaceStore, caps: WorkspaceCaps): Workspa
   const limit = caps.recordsPerCollection;
   return {
     get: (collection, id) => inner.get(collection, id),
+    getMany: (refs) => inner.getMany(refs),
     page: (collection, owner, query) => inner.page(collection, owner, query),
     count: (collection, owner) => inner.count(collection, owner),
     scan: (collection, owner) => inner.scan(collection, owner),

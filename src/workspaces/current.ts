@@ -4,7 +4,7 @@ import type { Faker } from '@faker-js/faker';
 import type { AppContext } from '../core/api-module.js';
 import { SandboxClock, type ClockListener } from '../core/clock.js';
 import { IdFactory } from '../core/ids.js';
-import type { KeyClaim, PageQuery, RecordStore, Transaction } from '../core/store/record-store.js';
+import type { KeyClaim, PageQuery, RecordRef, RecordStore, Transaction } from '../core/store/record-store.js';
 import type { Workspace } from './registry.js';
 
 /**
@@ -61,6 +61,9 @@ class RoutedStore implements RecordStore<SandboxData> {
   constructor(private readonly target: () => RecordStore<SandboxData>) {}
   get<C extends keyof SandboxData & string>(collection: C, id: string) {
     return this.target().get(collection, id);
+  }
+  getMany<C extends keyof SandboxData & string>(refs: readonly RecordRef<C>[]) {
+    return this.target().getMany(refs);
   }
   page<C extends keyof SandboxData & string>(collection: C, owner: string, query: PageQuery) {
     return this.target().page(collection, owner, query);

@@ -85,6 +85,20 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.get('notes', 'a1')).toBeUndefined();
     });
 
+    test('getMany: several collections at once, in the order asked, undefined where absent, repeats allowed', async () => {
+      const store = await open();
+      expect(await store.getMany([])).toEqual([]);
+      expect(await store.getMany([{ collection: 'items', id: 'a2' }])).toEqual([{ id: 'a2', owner: 'alice', n: 3 }]);
+      const found = await store.getMany<'items' | 'notes'>([
+        { collection: 'notes', id: 'n1' },
+        { collection: 'items', id: 'nope' },
+        { collection: 'items', id: 'b1' },
+        { collection: 'notes', id: 'a1' },
+        { collection: 'items', id: 'b1' },
+      ]);
+      expect(found).toEqual([{ text: 'first' }, undefined, { id: 'b1', owner: 'bob', n: 2 }, undefined, { id: 'b1', owner: 'bob', n: 2 }]);
+    });
+
     test('a record reads back as it was stored: key order, nesting, unicode and \\u0000 in strings', async () => {
       const store = await open();
       const odd = { id: 'odd', owner: 'zed', n: 0, z: 1, a: { y: [1, 'two', null], b: false }, s: 'nul\u0000 é 😀 "q"' } as Item;

@@ -2,7 +2,7 @@ import { Low, Memory } from 'lowdb';
 import { resolveBounds, type AppliedState } from './bounds-view.js';
 import { ClaimLostError } from '../../core/store/errors.js';
 import { OwnerOrder } from './owner-order.js';
-import { Transaction, type CollectionSchemas, type KeyClaim, type KeyClaimResult, type KeyRecord, type PageQuery, type RecordPage, type RecordStore } from '../../core/store/record-store.js';
+import { Transaction, type CollectionSchemas, type KeyClaim, type KeyClaimResult, type KeyRecord, type PageQuery, type RecordPage, type RecordRef, type RecordStore } from '../../core/store/record-store.js';
 import type { Collections, Persistence, StoreOp } from '../../core/store/types.js';
 
 export interface EmbeddedStoreOptions<D extends Collections> {
@@ -66,6 +66,10 @@ export class EmbeddedStore<D extends Collections> implements RecordStore<D> {
 
   async get<C extends keyof D & string>(collection: C, id: string): Promise<D[C][string] | undefined> {
     return this.getNow(collection, id);
+  }
+
+  async getMany<C extends keyof D & string>(refs: readonly RecordRef<C>[]): Promise<(D[C][string] | undefined)[]> {
+    return refs.map((ref) => this.getNow(ref.collection, ref.id));
   }
 
   /** `get` without the promise, for code that must not yield between a check and a write. */

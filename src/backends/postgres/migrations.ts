@@ -133,6 +133,22 @@ CREATE TABLE workspace_catalog (
 CREATE INDEX workspace_catalog_idle ON workspace_catalog (last_used_at_ms);
 `,
   },
+  {
+    version: 3,
+    name: 'commit_checks',
+    sql: `
+-- A commit goes to the database as one script, one round trip (see commit-script.ts). A cap it
+-- would break, or an idempotency claim it lost, must roll the whole script back and say which:
+-- this raises, and the store maps the reason back to the refusal.
+CREATE FUNCTION sandbox_check(ok boolean, reason text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF ok IS NOT TRUE THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = reason;
+  END IF;
+END
+$$;
+`,
+  },
 ];
 
 /** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */

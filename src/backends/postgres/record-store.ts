@@ -2,16 +2,17 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { ClaimLostError } from '../../core/store/errors.js';
 import {
   Transaction,
-  type Bound,
   type CollectionSchemas,
   type KeyClaim,
   type KeyClaimResult,
   type KeyRecord,
   type PageQuery,
   type RecordPage,
+  type RecordRef,
   type RecordStore,
 } from '../../core/store/record-store.js';
 import type { Collections, StoreOp } from '../../core/store/types.js';
+import { CLAIM_LOST, commitScript, REFUSED, type Put } from './commit-script.js';
 import { inTransaction, toStoreError } from './pool.js';
 
 export interface PostgresRecordStoreOptions<D extends Collections> {
@@ -27,18 +28,8 @@ export interface PostgresRecordStoreOptions<D extends Collections> {
 
 /** Lock class of the per-workspace lock that seeding and reset take (pg_advisory_xact_lock). */
 const WORKSPACE_LOCK = 0x46535731; // 'FSW1'
-/** Lock class of the per-collection lock a capped commit takes (`tx.refuseBeyond`). */
-const COLLECTION_LOCK = 0x46534331; // 'FSC1'
 /** How often claimKey looks again when the claim it collided with changed under it. */
 const CLAIM_ATTEMPTS = 10;
-
-/** One record to write, in creation order. */
-interface Put {
-  collection: string;
-  id: string;
-  owner: string | null;
-  json: string;
-}
 
 /**
  * `RecordStore` on PostgreSQL (see migration 1 for the tables): every instance behind one URL
@@ -49,8 +40,9 @@ interface Put {
  * - `count` reads per-owner counters that statement triggers keep in the writing transaction:
  *   O(1) for an owner, O(owners) for a whole collection. (`count(*)` would read every index
  *   entry of the owner, O(records), on every list page.)
- * - `commit` is one SQL transaction: deletes, then all puts in one `INSERT ... SELECT unnest(...)`
- *   (a put over an existing record keeps its `seq`), then the completed claims.
+ * - `commit` is one SQL transaction in one round trip (`commitScript`): deletes, then all puts
+ *   in one `INSERT ... SELECT unnest(...)` (a put over an existing record keeps its `seq`), the
+ *   bounds, then the completed claims.
  * - `claimKey` is one statement that either finds a live stored answer, or inserts the claim
  *   row / takes over a lapsed one (`ON CONFLICT ... DO UPDATE ... WHERE lease_until <= now`),
  *   or reports the holder; lease times are the database's clock, shared by every instance.
@@ -76,6 +68,19 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
       [this.workspace, collection, id],
     );
     return rows[0]?.value;
+  }
+
+  async getMany<C extends keyof D & string>(refs: readonly RecordRef<C>[]): Promise<(D[C][string] | undefined)[]> {
+    if (refs.length === 0) return [];
+    if (refs.length === 1) return [await this.get((refs[0] as RecordRef<C>).collection, (refs[0] as RecordRef<C>).id)];
+    const { rows } = await this.query<{ n: string; value: D[C][string] | null }>(
+      `SELECT r.n, rec.value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
+       LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id`,
+      [this.workspace, refs.map((ref) => ref.collection), refs.map((ref) => ref.id)],
+    );
+    const found: (D[C][string] | undefined)[] = new Array(refs.length).fill(undefined);
+    for (const row of rows) found[Number(row.n) - 1] = row.value ?? undefined;
+    return found;
   }
 
   async page<C extends keyof D & string>(collection: C, owner: string, query: PageQuery): Promise<RecordPage<D[C][string]> | undefined> {
@@ -124,48 +129,35 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     return rows.map((row) => row.value);
   }
 
+  /**
+   * One round trip: the whole transaction goes as one script (`commitScript`), which
+   * PostgreSQL runs as one implicit transaction. A cap it breaks or a claim it lost rolls it all
+   * back and comes back as `sandbox_check`'s reason, turned here into the bound's refusal or a
+   * `ClaimLostError`. A deadlock or serialization failure is retried, as `inTransaction` does.
+   */
   async commit<T>(build: (tx: Transaction<D>) => T): Promise<T> {
     const tx = new Transaction<D>();
     const result = build(tx);
     if (tx.ops.length === 0 && tx.completedClaims.length === 0 && tx.bounds.length === 0) return result;
-    const { deletes, puts } = this.fold(tx.ops);
-    const refusals = tx.bounds.filter((bound) => bound.kind === 'refuse');
-    const keeps = tx.bounds.filter((bound) => bound.kind === 'keep');
-    await inTransaction(this.pool, async (client) => {
-      // A collection-wide cap counts every owner, whose counter rows do not serialise writers:
-      // a lock per capped collection does, taken first and in one order (no deadlock).
-      if (refusals.length > 0) await this.lockCollections(client, [...new Set(refusals.map((bound) => bound.collection))].sort());
-      await this.deleteRecords(client, deletes);
-      await this.insertRecords(client, puts);
-      // The insert's trigger locked this owner's counter row until commit: every other commit
-      // growing it waits, and these statements see what those before it committed.
-      for (const bound of keeps) await this.keepAtMost(client, bound);
-      for (const bound of refusals) {
-        const { rows } = await client.query<{ n: string }>('SELECT coalesce(sum(n), 0) AS n FROM record_counts WHERE workspace = $1 AND collection = $2', [
-          this.workspace,
-          bound.collection,
-        ]);
-        if (Number(rows[0]?.n ?? 0) > bound.max) throw bound.refusal(); // rolls the whole transaction back
+    const script = commitScript({ workspace: this.workspace, ...this.fold(tx.ops), bounds: tx.bounds, claims: tx.completedClaims });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pool.query(script);
+        return result;
+      } catch (error) {
+        const { code, message } = error as { code?: unknown; message?: unknown };
+        if (code === 'P0001' && typeof message === 'string') {
+          if (message.startsWith(REFUSED)) {
+            const bound = tx.bounds[Number(message.slice(REFUSED.length))];
+            if (bound?.kind === 'refuse') throw bound.refusal();
+          }
+          const lost = tx.completedClaims[0];
+          if (message === CLAIM_LOST && lost) throw new ClaimLostError(lost.collection, lost.id);
+        }
+        if (attempt < 3 && (code === '40P01' || code === '40001')) continue;
+        throw toStoreError(error);
       }
-      if (tx.completedClaims.length > 0) {
-        const { rows } = await client.query<{ collection: string; id: string }>(
-          `DELETE FROM idempotency_claims c USING unnest($2::text[], $3::text[], $4::text[]) AS k(collection, id, token)
-           WHERE c.workspace = $1 AND c.collection = k.collection AND c.id = k.id AND c.claim_token = k.token
-           RETURNING c.collection, c.id`,
-          [
-            this.workspace,
-            tx.completedClaims.map((claim) => claim.collection),
-            tx.completedClaims.map((claim) => claim.id),
-            tx.completedClaims.map((claim) => claim.claimToken),
-          ],
-        );
-        const ended = new Set(rows.map((row) => `${row.collection}\u0000${row.id}`));
-        const lost = tx.completedClaims.find((claim) => !ended.has(`${claim.collection}\u0000${claim.id}`));
-        // Throwing rolls the whole transaction back: the answer and its writes, together.
-        if (lost) throw new ClaimLostError(lost.collection, lost.id);
-      }
-    });
-    return result;
+    }
   }
 
   async claimKey(collection: keyof D & string, id: string, claim: KeyClaim): Promise<KeyClaimResult> {
@@ -253,32 +245,6 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     if (this.ownsPool) await this.pool.end();
   }
 
-  /**
-   * `tx.keepAtMost` in one statement: the owner's oldest records beyond `max` (its counter row
-   * says how many it has), and the expired ones among its oldest `expiry.scan`, deleted.
-   */
-  private async keepAtMost(client: PoolClient, bound: Extract<Bound, { kind: 'keep' }>): Promise<void> {
-    await client.query(
-      `WITH c AS (SELECT coalesce((SELECT n FROM record_counts WHERE workspace = $1 AND collection = $2 AND owner = $3), 0) - $4::bigint AS excess),
-       oldest AS (
-         SELECT id, value, row_number() OVER (ORDER BY seq) AS rn FROM (
-           SELECT id, value, seq FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3
-           ORDER BY seq LIMIT greatest((SELECT excess FROM c), $5::bigint)
-         ) s
-       )
-       DELETE FROM records r USING oldest
-       WHERE r.workspace = $1 AND r.collection = $2 AND r.id = oldest.id
-         AND (oldest.rn <= (SELECT excess FROM c) OR (oldest.value->>$6::text)::float8 <= $7::float8)`,
-      [this.workspace, bound.collection, bound.owner, bound.max, bound.expiry?.scan ?? 0, bound.expiry?.field ?? null, bound.expiry?.atOrBeforeMs ?? null],
-    );
-  }
-
-  private async lockCollections(client: PoolClient, collections: string[]): Promise<void> {
-    for (const collection of collections) {
-      await client.query(`SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2 || '/' || $3))`, [COLLECTION_LOCK, this.workspace, collection]);
-    }
-  }
-
   private async lockWorkspace(client: PoolClient): Promise<void> {
     await client.query(`SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2))`, [WORKSPACE_LOCK, this.workspace]);
   }
@@ -317,15 +283,6 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   private toPut(collection: string, id: string, value: unknown): Put {
     const owner = this.schemas[collection as keyof D & string]?.owner(value as D[keyof D & string][string]) ?? null;
     return { collection, id, owner, json: JSON.stringify(value) };
-  }
-
-  private async deleteRecords(client: PoolClient, deletes: { collection: string; id: string }[]): Promise<void> {
-    if (deletes.length === 0) return;
-    await client.query(
-      `DELETE FROM records r USING unnest($2::text[], $3::text[]) AS d(collection, id)
-       WHERE r.workspace = $1 AND r.collection = d.collection AND r.id = d.id`,
-      [this.workspace, deletes.map((d) => d.collection), deletes.map((d) => d.id)],
-    );
   }
 
   /** All puts in one statement; new records take `seq` in the order given, existing ones keep theirs. */

@@ -18,6 +18,16 @@ export interface RecordStore<D extends Collections> {
   get<C extends keyof D & string>(collection: C, id: string): Promise<D[C][string] | undefined>;
 
   /**
+   * The records under each of `refs` (of one or several collections), in the order asked,
+   * undefined where none is stored: one read where `get` per record would be one each (on
+   * PostgreSQL, one round trip). A handler fetches every record a request refers to at once.
+   *
+   * @example
+   * const [account, brokerage] = await store.getMany([{ collection: 'norcapAccounts', id: 'A1' }, { collection: 'norcapBrokerageAccounts', id: 'NC1' }]);
+   */
+  getMany<C extends keyof D & string>(refs: readonly RecordRef<C>[]): Promise<(D[C][string] | undefined)[]>;
+
+  /**
    * One owner's records of an owned collection (see `CollectionSchemas`) in creation order,
    * `limit` at a time: newest first or oldest first, starting just after the record `after`
    * (undefined: from the start) and skipping `offset` more. The cost is O(offset + limit),
@@ -57,6 +67,12 @@ export interface RecordStore<D extends Collections> {
 
   /** Back to the fixtures (this workspace only). */
   reset(): Promise<void>;
+}
+
+/** One record's address. */
+export interface RecordRef<C extends string = string> {
+  collection: C;
+  id: string;
 }
 
 /** Where a page starts and how long it is. */

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import pg from 'pg';
+import request from 'supertest';
+import { createSandbox, type Sandbox } from '../../src/sandbox.js';
+import { CONTACT_1 } from '../nova/helpers.js';
+import { T0 } from '../support/harness.js';
+import { describePostgres, testSchema, type TestSchema } from '../support/postgres.js';
+
+// How many round trips to PostgreSQL each operation makes: every query a pooled client sends is
+// one (node-postgres does not pipeline), counted at pg.Client.prototype.query, which the pool's
+// clients and pool.query both go through. A deterministic figure, not a timing: a change that
+// adds a statement to a hot path fails here. The budgets are the issue's targets where met and
+// today's figure where not (bench/README.md says which, and why).
+
+let statements: string[] = [];
+const original = pg.Client.prototype.query;
+
+describePostgres('round trips per operation on PostgreSQL', () => {
+  let schema: TestSchema;
+  let sb: Sandbox;
+  let token: string;
+  let norcapId: string;
+  let contactId: string;
+
+  beforeAll(async () => {
+    schema = testSchema();
+    sb = await createSandbox({ seed: 1, frozenAt: T0, database: schema.url, databaseSchema: schema.name });
+    const issued = await request(sb.app).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'sandbox_client', client_secret: 'sandbox_secret' });
+    token = issued.body.access_token as string;
+    const created = await request(sb.app).post('/v3/custody/distributions').set('Authorization', 'Bearer sandbox:sandbox_api_key').send({ newDistributions: [{ brokerageAccountId: 'NC95156', amountCents: 100, accountId: 'A1234567890' }] });
+    norcapId = created.body.distributions[0].id as string;
+    contactId = CONTACT_1;
+    // Every query any client sends from here on is counted.
+    pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+      const first = args[0];
+      statements.push(typeof first === 'string' ? first : String((first as { text?: string }).text ?? first));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = original;
+    await sb.stop();
+    await schema.drop();
+  });
+
+  /** Runs `send` twice (the first warms caches, as a steady stream of requests does) and counts the second. */
+  async function roundTrips(send: () => Promise<request.Response>, status: number): Promise<number> {
+    expect((await send()).status).toBe(status);
+    statements = [];
+    const res = await send();
+    expect(res.status).toBe(status);
+    return statements.length;
+  }
+
+  const norcap = () => ({ Authorization: 'Bearer sandbox:sandbox_api_key' });
+  const nova = () => ({ Authorization: `Bearer ${token}` });
+  let key = 0;
+
+  // [name, status, budget (round trips), request]
+  test.each([
+    ['NorCap GET by id', 200, 3, () => request(sb.app).get(`/v3/custody/distributions/${norcapId}`).set(norcap())],
+    ['NorCap list', 200, 4, () => request(sb.app).get('/v3/custody/distributions?limit=10').set(norcap())],
+    ['NorCap create', 200, 4, () => request(sb.app).post('/v3/custody/distributions').set(norcap()).send({ newDistributions: [{ brokerageAccountId: 'NC95156', amountCents: 100, accountId: 'A1234567890' }] })],
+    ['Nova token', 200, 3, () => request(sb.app).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'multi_org_client', client_secret: 'multi_org_secret' })],
+    ['Nova GET by id', 200, 4, () => request(sb.app).get(`/v1/contacts/${contactId}`).set(nova())],
+    ['Nova list', 200, 4, () => request(sb.app).get('/v1/contacts?limit=5').set(nova())],
+    ['Nova create, no key', 201, 4, () => request(sb.app).post('/v1/contacts').set(nova()).send([{ name: 'Bo', email: 'bo@example.com' }])],
+    ['Nova create, fresh key', 201, 6, () => request(sb.app).post('/v1/contacts').set(nova()).set('Idempotency-Key', `k-${key++}`).send([{ name: 'Cy', email: 'cy@example.com' }])],
+  ] as const)('%s: at most %i round trips', async (_name, status, budget, send) => {
+    const count = await roundTrips(send, status);
+    // Over budget: the statements themselves, so the failure shows which one was added.
+    if (count > budget) throw new Error(`${count} round trips, budget ${budget}:\n${statements.map((text) => text.replace(/\s+/g, ' ').slice(0, 120)).join('\n')}`);
+    expect(count).toBeLessThanOrEqual(budget);
+  });
+});
