@@ -128,7 +128,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (badTimeouts) throw new Error(badTimeouts);
   const opened = await openBackend(options);
   const { store, clock, random, shared } = opened;
-  const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random), random };
+  const ctx: AppContext<SandboxData> = { store, clock, ids: new IdFactory(random, { seeded: options.seed !== undefined }), random };
   const control = createControlPlane(ctx, {
     adminToken: options.adminToken,
     autoAdvance: options.autoAdvance,

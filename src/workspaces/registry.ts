@@ -241,7 +241,7 @@ export class WorkspaceRegistry {
     const ctx: AppContext<SandboxData> = {
       store: cappedStore(store, this.caps),
       clock,
-      ids: new IdFactory(random),
+      ids: new IdFactory(random, { seeded: record.seed !== undefined }),
       random,
       tokenPrefix: `${id}.`,
     };

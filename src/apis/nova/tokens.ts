@@ -8,14 +8,28 @@ export const TOKEN_LIFETIME_SECONDS: TokenResponse['expires_in'] = 3600;
 /** Live tokens kept per client; issuing one more drops the oldest. */
 export const MAX_TOKENS_PER_CLIENT = 20;
 
+/** Hashes remembered: a client sends the same token on every request until it expires. */
+const HASH_MEMO_SIZE = 1024;
+const hashMemo = new Map<string, string>();
+
 /**
- * Tokens are stored under their SHA-256, so a saved state file holds no usable token.
+ * Tokens are stored under their SHA-256, so a saved state file holds no usable token. The hash
+ * of a token is a pure function of it, so the last `HASH_MEMO_SIZE` are remembered (oldest
+ * forgotten first) and a request carrying a token in use costs a map lookup, not a SHA-256.
+ * Nothing about the token's validity is remembered: the store is asked every time, so expiry,
+ * eviction and reset apply at once. (A bounded Map in insertion order is all an LRU would add
+ * here; no dependency for it.)
  *
  * @example
  * store.get('novaTokens', hashToken(accessToken));
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  const known = hashMemo.get(token);
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(token).digest('hex');
+  if (hashMemo.size >= HASH_MEMO_SIZE) hashMemo.delete(hashMemo.keys().next().value as string);
+  hashMemo.set(token, hash);
+  return hash;
 }
 
 /**
