@@ -2,6 +2,8 @@
 // request log on and with `--quiet`) under autocannon, beside a bare express 5 app measured in
 // the same run. Writes bench/results.json and the results table in bench/README.md.
 // Every knob is an environment variable: see bench/README.md ("Configuration").
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { BARE, CLI, cliSupports, config, load, measure, novaToken, seedNorcap, seedNova, sleep, startBare, startServer } from './harness.js';
 import { bare, norcapCreate, norcapList, novaContext, novaGet, novaKeyedCreate, novaCreate, novaList } from './scenarios.js';
 import { evaluate, writeReport } from './report.js';
+import { countRoundTrips } from './round-trips.js';
 
 const { fetch } = globalThis;
 const began = performance.now();
@@ -195,10 +198,44 @@ async function startup() {
   return out;
 }
 
+/**
+ * A database for (h): DATABASE_URL when set, else a throwaway cluster of our own, as the tests
+ * start one (`scripts/test-postgres.sh`, removed when the bench ends).
+ */
+async function benchDatabase() {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  const folder = await mkdtemp(join(tmpdir(), 'sandbox-bench-pg-'));
+  const script = fileURLToPath(new URL('../scripts/test-postgres.sh', import.meta.url));
+  try {
+    const printed = execFileSync(script, ['start', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = /DATABASE_URL='([^']+)'/.exec(printed)?.[1];
+    if (!url) throw new Error(`scripts/test-postgres.sh printed no DATABASE_URL: ${printed}`);
+    console.log(`[${elapsed()}] (h) a throwaway PostgreSQL in ${folder}`);
+    return { url, stop: async () => void execFileSync(script, ['stop', folder], { stdio: 'ignore' }) };
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 /** (h) one instance on PostgreSQL, then two on the one database (one autocannon each, at once). */
 async function postgres(bareFigures) {
-  const url = process.env.DATABASE_URL;
-  if (!url) return { skipped: 'DATABASE_URL is not set (scripts/test-postgres.sh start prints one)' };
+  let database;
+  try {
+    database = await benchDatabase();
+  } catch (error) {
+    return { skipped: `no DATABASE_URL and no throwaway PostgreSQL could be started (${error instanceof Error ? error.message.split('\n')[0] : error})` };
+  }
+  try {
+    return await postgresOn(database.url, bareFigures);
+  } finally {
+    await database.stop();
+  }
+}
+
+async function postgresOn(url, bareFigures) {
+  const roundTrips = await countRoundTrips(url);
+  console.log(`[${elapsed()}] (h) round trips: ${Object.entries(roundTrips).map(([name, { roundTrips: n }]) => `${name} ${n}`).join(', ')}`);
   if (!(await cliSupports('--database'))) return { skipped: '`node dist/cli.js --help` lists no --database option yet' };
   const mode = config.modes[0];
   const args = ['--database', url];
@@ -224,6 +261,7 @@ async function postgres(bareFigures) {
     await Promise.all([a.stop(), b.stop()]);
   }
   out.bare = bareFigures;
+  out.roundTrips = roundTrips;
   return out;
 }
 

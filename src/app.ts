@@ -45,7 +45,7 @@ export interface AppOptions {
  * | `GET /healthz` | readiness |
  * | docs | `/`, `/docs/*`, `/openapi/*` |
  * | `/_sandbox/*` | the control plane, answering problem+json |
- * | each API's prefix | its pipeline: faults → authentication → body → validation → handler → its envelope |
+ * | each API's prefix | its pipeline (`apiPipeline`, one list of named steps per mount): CORS → faults → authentication → body → validation → the operation's handler → its envelope |
  * | anything else | 404 problem+json |
  *
  * @example

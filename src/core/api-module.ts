@@ -1,8 +1,8 @@
 import type { Faker } from '@faker-js/faker';
-import type { Router } from 'express';
 import type { SandboxClock } from './clock.js';
 import type { ApiName } from './contract/spec.js';
 import type { Failure } from './errors.js';
+import type { Step } from './pipeline/steps.js';
 import type { IdFactory } from './ids.js';
 import type { CollectionSchemas, RecordStore } from './store/record-store.js';
 import type { Collections } from './store/types.js';
@@ -20,7 +20,7 @@ export interface AppContext<D extends Collections = Collections> {
   tokenPrefix?: string;
 }
 
-/** How the app serves every API, for a router that parses something itself. */
+/** How the app serves every API, for steps that parse something themselves. */
 export interface RouterOptions {
   /** Largest request body accepted (the app's `bodyLimit`, e.g. `1mb`), whatever its media type. */
   bodyLimit: string;
@@ -67,7 +67,12 @@ export interface ApiModule<D extends Collections = Collections> {
   fixtures(random: Faker): D;
   /** Which of its collections are listed per owner (see `CollectionSchemas`). */
   schemas: CollectionSchemas<D>;
-  router(ctx: AppContext<D>, options: RouterOptions): Router;
+  /**
+   * The API's own steps, one straight list per mount path (`mountPaths`), after the pipeline's
+   * CORS, faults and `--strict` and before its error envelope (`apiPipeline`): authentication,
+   * the body, validation, the handler. A request walks the list of the mount it is under.
+   */
+  steps(ctx: AppContext<D>, options: RouterOptions): Record<string, Step[]>;
   /**
    * Renders a failure in the API's envelope. `request` (when the caller knows it) lets one API
    * answer some paths differently, e.g. Nova's `/oauth/token` speaks RFC 6749 errors.

@@ -1,7 +1,7 @@
 import * as OpenApiValidator from 'express-openapi-validator';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { ApiName } from './contract/spec.js';
-import { cloneSpec, loadSpec } from './contract/spec.js';
+import { cloneSpec, type OpenApiOperation } from './contract/spec.js';
 import { fail } from './errors.js';
 
 /** The media types read as JSON bodies, by every API and the controls. */
@@ -75,18 +75,31 @@ const requireDeclaredBody: RequestHandler = function requireDeclaredBody(req, _r
  * conventions clients use keep working. Express 5 re-parses `req.query` on every read; the
  * object is pinned so the validator and the handler see the same one.
  *
- * @example
+ * Applies to the operations (the one the door resolved) that name a query parameter with
+ * brackets; the others keep `qs`'s reading.
+ *
  * A bracketed key the operation does not name (`filter[colour]`) is refused here, by its own name:
  * the validator would fold it into an unknown `filter` and name that instead.
  *
  * @example
  * // ?filter[status]=a&filter[status][]=b → { 'filter[status]': ['a', 'b'] }
- * router.get('/things', literalQueryKeys('norcap', 'get', '/things'), handler);
+ * steps: [auth, ...jsonBody('1mb'), literalQueryKeys(), requestValidation('norcap'), handlers]
  */
-export function literalQueryKeys(api: ApiName, method: string, path: string): RequestHandler {
-  const operation = loadSpec(api).paths[path]?.[method] as { parameters?: { name?: string; in?: string }[] } | undefined;
-  const named = new Set((operation?.parameters ?? []).filter((p) => p.in === 'query' && p.name?.includes('[')).map((p) => p.name));
-  return function literalQueryKeys(req, _res, next) {
+export function literalQueryKeys(): RequestHandler {
+  const bracketed = new WeakMap<object, Set<string>>();
+  const namesOf = (operation: OpenApiOperation): Set<string> => {
+    let named = bracketed.get(operation);
+    if (!named) {
+      const parameters = ((operation as { parameters?: unknown[] }).parameters ?? []) as { name?: string; in?: string }[];
+      named = new Set(parameters.filter((p) => p.in === 'query' && p.name?.includes('[')).map((p) => p.name as string));
+      bracketed.set(operation, named);
+    }
+    return named;
+  };
+  return function literalQueryKeys(req, res, next) {
+    const operation = res.locals.request.operation;
+    const named = operation ? namesOf(operation.operation) : undefined;
+    if (!named || named.size === 0) return next();
     const raw = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
     const query: Record<string, string | string[]> = {};
     for (const [rawKey, value] of new URLSearchParams(raw)) {

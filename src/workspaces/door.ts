@@ -1,7 +1,8 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { isSandboxPath } from '../apis/index.js';
 import { TOKEN_PATH } from '../apis/nova/oauth-errors.js';
 import { BODY_TOO_LARGE, declaredOver } from '../core/pipeline/body.js';
+import { runStep } from '../core/pipeline/steps.js';
 import { ApiFailure } from '../core/errors.js';
 import type { RequestState } from '../core/pipeline/request-state.js';
 import type { ControlPlane } from '../control-plane/control-plane.js';
@@ -95,10 +96,12 @@ export function workspaceControlPlane(registry: WorkspaceRegistry, workspaceRout
   const current = (): Workspace => currentScope()?.workspace ?? fallback;
   const startedIn = new WeakMap<RequestState, { scope: WorkspaceScope | undefined; workspace: Workspace }>();
 
-  const injectFaults = Router();
-  injectFaults.use(tokenFormWorkspace(registry, bodyLimit), function workspaceFaults(req, res, next) {
-    return current().control.injectFaults(req, res, next);
-  } satisfies RequestHandler);
+  // The token form's workspace first (it may name one), then that workspace's armed faults:
+  // two calls, not a router.
+  const enterTokenWorkspace = tokenFormWorkspace(registry, bodyLimit);
+  const injectFaults: RequestHandler = function workspaceFaults(req, res, next) {
+    runStep(enterTokenWorkspace, req, res, (error?: unknown) => (error ? next(error) : runStep(current().control.injectFaults, req, res, next)));
+  };
 
   return {
     ...base,

@@ -1,9 +1,9 @@
-import express, { Router } from 'express';
+import express from 'express';
 import type { ApiModule } from '../../core/api-module.js';
-import { fail } from '../../core/errors.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
 import { requestValidation } from '../../core/validation.js';
 import { jsonBody, refuseDeclaredOversize } from '../../core/pipeline/body.js';
+import { byOperation } from '../../core/pipeline/steps.js';
 import { KEY_OWNER } from '../../core/idempotency/middleware.js';
 import { novaBearerAuth } from './bearer-auth.js';
 import { callerOf } from './caller.js';
@@ -19,6 +19,7 @@ import { listDistributionPayments, listPaymentNotifications } from './payment-li
 import { createResources, listResources, retrieveResource } from './resources.js';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from './spec-rules.js';
 import { tokenEndpoint } from './token-endpoint.js';
+import type { operations } from './openapi.gen.js';
 import type { NovaData } from './types.js';
 
 /** The Nova API (`openapi/nova.yaml`): OAuth token endpoint and the `/v1` resources. */
@@ -37,56 +38,48 @@ export const novaApi: ApiModule<NovaData> = {
   },
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
-  router(ctx, { bodyLimit, maxIdempotencyKeys }) {
-    // Paths are matched as the spec spells them: `/v1/Entities` is no route, as the operation
-    // index (strict mode, coverage, the journal) already sees it.
-    const router = Router({ caseSensitive: true });
-    const json = jsonBody(bodyLimit);
-    // The token endpoint takes a form (RFC 6749; a JSON body is parsed to be refused clearly),
-    // under the same size limit. Its client credentials may be in that form, so it is read first.
-    router.use(TOKEN_PATH, refuseDeclaredOversize(bodyLimit), express.urlencoded({ extended: false, limit: bodyLimit }), json);
-    // Order matters: who is calling (before the body is read: no token, 401, whatever the body),
-    // for which organization, the body, then the idempotency key (scoped to both, fingerprinting
-    // the body), and only then validation, so that a validation error is an answer the key
-    // stores and replays like any other.
-    router.use(
-      '/v1',
-      novaBearerAuth(ctx.store, ctx.clock),
-      resolveOrganization(),
-      json,
-      idempotency({
-        store: ctx.store,
-        clock: ctx.clock,
-        collection: 'novaIdempotencyKeys',
-        maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH,
-        ...(maxIdempotencyKeys !== undefined && { maxRecords: maxIdempotencyKeys }),
-        scope: (_req, res) => {
-          const caller = callerOf(res.locals);
-          return `${caller.clientId} ${caller.organization}`;
-        },
-      }),
-    );
-    router.use(requestValidation('nova'));
-
-    router.post(TOKEN_PATH, tokenEndpoint(ctx));
-    router.post('/v1/entities', createResources(ctx, 'novaEntities', '/v1/entities', newEntity(ctx.ids)));
-    router.get('/v1/entities', listResources(ctx, 'novaEntities', '/v1/entities'));
-    router.get('/v1/entities/:entity_id', retrieveResource(ctx, 'novaEntities', 'entity_id'));
-    router.post('/v1/contacts', createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)));
-    router.get('/v1/contacts', listResources(ctx, 'novaContacts', '/v1/contacts'));
-    router.get('/v1/contacts/:contact_id', retrieveResource(ctx, 'novaContacts', 'contact_id'));
-    router.get('/v1/vehicles', listResources(ctx, 'novaVehicles', '/v1/vehicles'));
-    router.get('/v1/vehicles/:vehicle_id', retrieveResource(ctx, 'novaVehicles', 'vehicle_id'));
-    router.post('/v1/distributions', createDistributions(ctx));
-    router.get('/v1/distributions', listResources(ctx, 'novaDistributions', '/v1/distributions'));
-    router.get('/v1/distributions/:distribution_id', retrieveResource(ctx, 'novaDistributions', 'distribution_id'));
-    router.get('/v1/distributions/:distribution_id/payments', listDistributionPayments(ctx));
-    router.get('/v1/distribution_payments/:payment_id/notifications', listPaymentNotifications(ctx));
-    // Whatever the validator let through but no route took (a path differing only in case) is
-    // answered here, in Nova's envelope, rather than by the app's generic 404.
-    router.use(function novaRouteNotFound() {
-      fail({ kind: 'not_found', status: 404, message: 'no such route' });
+  // The token endpoint reads its form; `/v1` authenticates first (no token: 401 whatever the
+  // body, and the body is never read), then the organization, the body, the idempotency key,
+  // the spec, and the handler of the operation the door resolved.
+  steps(ctx, { bodyLimit, maxIdempotencyKeys }) {
+    const handlers = byOperation<keyof operations>({
+      issueToken: tokenEndpoint(ctx),
+      createEntities: createResources(ctx, 'novaEntities', '/v1/entities', newEntity(ctx.ids)),
+      listEntities: listResources(ctx, 'novaEntities', '/v1/entities'),
+      getEntity: retrieveResource(ctx, 'novaEntities', 'entity_id'),
+      createContacts: createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)),
+      listContacts: listResources(ctx, 'novaContacts', '/v1/contacts'),
+      getContact: retrieveResource(ctx, 'novaContacts', 'contact_id'),
+      listVehicles: listResources(ctx, 'novaVehicles', '/v1/vehicles'),
+      getVehicle: retrieveResource(ctx, 'novaVehicles', 'vehicle_id'),
+      createDistributions: createDistributions(ctx),
+      listDistributions: listResources(ctx, 'novaDistributions', '/v1/distributions'),
+      getDistribution: retrieveResource(ctx, 'novaDistributions', 'distribution_id'),
+      listDistributionPayments: listDistributionPayments(ctx),
+      listPaymentNotifications: listPaymentNotifications(ctx),
     });
-    return router;
+    const json = jsonBody(bodyLimit);
+    const validate = requestValidation('nova');
+    return {
+      [TOKEN_PATH]: [refuseDeclaredOversize(bodyLimit), express.urlencoded({ extended: false, limit: bodyLimit }), ...json, validate, handlers],
+      '/v1': [
+        novaBearerAuth(ctx.store, ctx.clock),
+        resolveOrganization(),
+        ...json,
+        idempotency({
+          store: ctx.store,
+          clock: ctx.clock,
+          collection: 'novaIdempotencyKeys',
+          maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH,
+          ...(maxIdempotencyKeys !== undefined && { maxRecords: maxIdempotencyKeys }),
+          scope: (_req, res) => {
+            const caller = callerOf(res.locals);
+            return `${caller.clientId} ${caller.organization}`;
+          },
+        }),
+        validate,
+        handlers,
+      ],
+    };
   },
 };

@@ -1,9 +1,9 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { ApiModule, AppContext, RouterOptions } from '../api-module.js';
 import { strictResponses } from '../contract/strict.js';
 import type { Collections } from '../store/types.js';
 import { renderFailures } from './render-failure.js';
-import type { RequestHandler } from 'express';
+import { inOrder, type Step } from './steps.js';
 
 export interface PipelineOptions extends RouterOptions {
   /** CORS, first of all: a preflight is answered before faults or authentication could refuse it. */
@@ -15,24 +15,32 @@ export interface PipelineOptions extends RouterOptions {
 }
 
 /**
- * One API's whole request path, in the order a request walks it:
+ * One API's whole request path, one straight list of named steps per mount path, run by one
+ * handler (`inOrder`), in the order a request walks it:
  *
  * 0. CORS (`--no-cors` drops it), answering preflights;
  * 1. faults (the sandbox's injected failures and latency);
  * 2. `--strict` wraps `res.json` so each answer is checked against the spec on its way out;
- * 3. the API's own router: authentication, then the body, then validation, then the handler
- *    (`src/apis/<api>/index.ts` lists its steps);
+ * 3. the API's own steps for the mount (`api.steps`): authentication, the body, validation,
+ *    the handler of the operation the door resolved (`src/apis/<api>/index.ts` lists them);
  * 4. the API's error envelope, for whatever any step threw.
  *
  * @example
  * const norcap = apiPipeline(norcapApi, ctx, { bodyLimit: '1mb', faults: injectFaults(registry), strict: false });
  */
-export function apiPipeline<D extends Collections>(api: ApiModule<D>, ctx: AppContext<D>, options: PipelineOptions): Router {
-  const router = Router({ caseSensitive: true });
-  if (options.cors) router.use(options.cors);
-  router.use(options.faults);
-  if (options.strict) router.use(strictResponses(api));
-  router.use(api.router(ctx, { bodyLimit: options.bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }) }));
-  router.use(renderFailures((failure, path) => api.renderError(failure, { path })));
-  return router;
+export function apiPipeline<D extends Collections>(api: ApiModule<D>, ctx: AppContext<D>, options: PipelineOptions): RequestHandler {
+  const first: Step[] = [...(options.cors ? [options.cors] : []), options.faults, ...(options.strict ? [strictResponses(api)] : [])];
+  const envelope = renderFailures((failure, path) => api.renderError(failure, { path }));
+  const own = api.steps(ctx, { bodyLimit: options.bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }) });
+  const lines = api.mountPaths.map((mount) => {
+    const steps = own[mount];
+    if (!steps) throw new Error(`${api.name} has no steps for its mount path ${mount}`);
+    return { mount, run: inOrder([...first, ...steps], envelope) };
+  });
+  return function apiRequestPath(req, res, next) {
+    const path = req.path;
+    const line = lines.find(({ mount }) => path === mount || path.startsWith(`${mount}/`));
+    if (!line) return next();
+    return line.run(req, res, next);
+  };
 }

@@ -1,0 +1,115 @@
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { fail } from '../errors.js';
+import type { OperationRef } from '../contract/operations.js';
+
+/** One named step of a pipeline: express's middleware signature, so any middleware is one. */
+export type Step = RequestHandler;
+
+/**
+ * Runs `steps` in order as one handler: one `next` that moves an index along a list, where
+ * express would stack a router per level and a layer per `use`. A step that throws, rejects or
+ * passes an error ends the line at `onError` (the API's envelope); the last step's `next()`
+ * leaves the pipeline (`done`). Reading the list top to bottom is reading the request's path.
+ *
+ * @example
+ * const handler = inOrder([authenticate, readBody, validate, dispatch], renderErrors);
+ */
+export function inOrder(steps: readonly Step[], onError: ErrorRequestHandler): RequestHandler {
+  return function pipeline(req: Request, res: Response, done: NextFunction) {
+    let index = 0;
+    const failed = (error: unknown): void => {
+      try {
+        onError(error, req, res, done);
+      } catch (rendering) {
+        done(rendering);
+      }
+    };
+    const next = (error?: unknown): void => {
+      if (error !== undefined && error !== null) return failed(error);
+      const step = steps[index++];
+      if (!step) return done();
+      runStep(step, req, res, next, failed);
+    };
+    next();
+  };
+}
+
+/**
+ * Calls one step as express would: a throw or a rejected promise goes to `failed` (by default
+ * `next`, as an error). For a step that calls another step from a callback of its own.
+ *
+ * @example
+ * runStep(current().control.injectFaults, req, res, next);
+ */
+export function runStep(step: Step, req: Request, res: Response, next: NextFunction, failed: (error: unknown) => void = next): void {
+  try {
+    const running = step(req, res, next) as unknown;
+    if (running instanceof Promise) running.then(undefined, failed);
+  } catch (thrown) {
+    failed(thrown);
+  }
+}
+
+/**
+ * The handler step: calls the handler of the operation the door resolved (`res.locals.request`),
+ * with the operation's path parameters in `req.params`; no second routing. An operation
+ * without a handler here (none today: the handler tables are typed by the specs' operation ids)
+ * is a 404 in the API's envelope.
+ *
+ * @example
+ * byOperation<keyof operations>({ createDistributions: create, listDistributions: list, getDistribution: get });
+ */
+export function byOperation<Id extends string>(handlers: Record<Id, Step>): Step {
+  const table = new Map<string, Step>(Object.entries(handlers) as [string, Step][]);
+  return function dispatchOperation(req, res, next) {
+    const operation = res.locals.request.operation;
+    const handler = operation && table.get(operation.operationId);
+    if (!operation || !handler) fail({ kind: 'not_found', status: 404, message: 'no such route' });
+    req.params = pathParameters(operation, req.path);
+    return handler(req, res, next);
+  };
+}
+
+const compiled = new WeakMap<OperationRef, { regex: RegExp; names: string[] }>();
+
+/**
+ * The path parameters of `path` under the operation's template (`/v1/contacts/{contact_id}` →
+ * `{ contact_id }`), percent-decoded as express decodes route parameters; a malformed escape is
+ * a 400, as in express.
+ */
+export function pathParameters(operation: OperationRef, path: string): Record<string, string> {
+  let template = compiled.get(operation);
+  if (!template) {
+    const names: string[] = [];
+    const source = operation.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'));
+    template = { regex: new RegExp(`^${source}/?$`), names };
+    compiled.set(operation, template);
+  }
+  const params: Record<string, string> = {};
+  if (template.names.length === 0) return params;
+  const match = template.regex.exec(path);
+  template.names.forEach((name, i) => {
+    const raw = match?.[i + 1] ?? '';
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      fail({ kind: 'validation', status: 400, field: name, message: `path parameter ${name} is not valid percent-encoding` });
+    }
+  });
+  return params;
+}
+
+/**
+ * A step that applies only to the operations `applies` picks (by the operation the door resolved).
+ *
+ * @example
+ * onlyFor((op) => op.operationId === 'listDistributions', literalQueryKeys(...))
+ */
+export function onlyFor(applies: (operation: OperationRef) => boolean, step: Step): Step {
+  const named = function onlyForSomeOperations(req: Request, res: Response, next: NextFunction) {
+    const operation = res.locals.request.operation;
+    return operation && applies(operation) ? step(req, res, next) : next();
+  };
+  Object.defineProperty(named, 'name', { value: `${step.name || 'step'}ForSomeOperations` });
+  return named;
+}
