@@ -1,4 +1,6 @@
 import express, { Router } from 'express';
+import type { RequestHandler } from 'express';
+import { OperationIndex } from '../../core/contract/operations.js';
 import type { ApiModule } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
@@ -54,7 +56,7 @@ export const novaApi: ApiModule<NovaData> = {
       novaBearerAuth(ctx.store, ctx.clock),
       resolveOrganization(),
       json,
-      idempotency({
+      documentedOnly(idempotency({
         store: ctx.store,
         clock: ctx.clock,
         collection: 'novaIdempotencyKeys',
@@ -64,7 +66,7 @@ export const novaApi: ApiModule<NovaData> = {
           const caller = callerOf(res.locals);
           return `${caller.clientId} ${caller.organization}`;
         },
-      }),
+      })),
     );
     router.use(requestValidation('nova'));
 
@@ -90,3 +92,17 @@ export const novaApi: ApiModule<NovaData> = {
     return router;
   },
 };
+
+/**
+ * Runs `keys` only for a request the spec has an operation for: one the routing refuses (405 for
+ * `PUT /v1/contacts`, 404 for a path Nova lacks) never reaches the key store, so its answer is not
+ * stored or replayed, its key is not spent, and a key a POST used is no 409 to it.
+ */
+function documentedOnly(keys: RequestHandler): RequestHandler {
+  const operations = OperationIndex.for('nova');
+  return function documentedOnly(req, res, next) {
+    const path = req.originalUrl.split('?')[0] ?? '';
+    if (operations.match(req.method, path) === undefined) return next();
+    return keys(req, res, next);
+  };
+}
