@@ -11,6 +11,10 @@ import { resolveRequest, type RequestObserver } from './core/pipeline/resolve-re
 import { docsRouter } from './docs/docs-router.js';
 import { createControlPlane, type ControlPlane } from './control-plane/control-plane.js';
 import { renderProblem, sendProblem } from './control-plane/problem.js';
+import { documentedBound } from './core/contract/spec.js';
+
+/** The request body limit without `bodyLimit` (`--body-limit`): the one openapi/nova.yaml documents. */
+export const DEFAULT_BODY_LIMIT = `${documentedBound('nova', 'bodyLimitBytes')}b`;
 
 export interface AppOptions {
   /** Largest request body accepted, e.g. `1mb`. */
@@ -76,7 +80,7 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const cors = apiCors();
   const pipelines = new Map<ApiName, Router | RequestHandler>([['sandbox', control.controls]]);
   for (const api of API_MODULES) {
-    pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? '1mb', ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), cors: options.cors === false ? undefined : cors, faults: control.injectFaults, strict: options.strict ?? false }));
+    pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), cors: options.cors === false ? undefined : cors, faults: control.injectFaults, strict: options.strict ?? false }));
   }
   app.use(function dispatch(req, res, next) {
     const pipeline = res.locals.request.api === null ? undefined : pipelines.get(res.locals.request.api);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createApp } from './app.js';
+import { createApp, DEFAULT_BODY_LIMIT } from './app.js';
 import { openBackend } from './backends/index.js';
 import { DEFAULT_SERVER_TIMEOUTS, timeoutsProblem, type ServerTimeouts } from './server-timeouts.js';
 import type { SandboxData } from './apis/index.js';
@@ -152,7 +152,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     now: ws.now,
     caps: ws.caps,
   });
-  const bodyLimit = options.bodyLimit ?? '1mb';
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const routed = workspaceControlPlane(workspaces, workspaceRoutes(workspaces, control.access, { open: ws.openSignup ?? false, perAddress: ws.signupRate }), bodyLimit);
   const app = createApp(routedContext(ctx), { bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
   // Idle workspaces are deleted within a minute of expiring (and before every create).

@@ -20,6 +20,7 @@ import { faultRoutes } from './routes/fault-routes.js';
 import { journalRoutes } from './routes/journal-routes.js';
 import { lifecycleRoutes } from './routes/lifecycle-routes.js';
 import { stateRoutes } from './routes/state-routes.js';
+import { documentedBound } from '../core/contract/spec.js';
 
 export interface ControlPlaneOptions {
   /** Bearer token the `/_sandbox` controls require (always, once configured). */
@@ -130,7 +131,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
   const router = Router();
   router.use(requireAdmin(access));
   if (refreshShared) router.use(refreshShared);
-  router.use(jsonBody('100kb'));
+  router.use(jsonBody(`${documentedBound('sandbox', 'controlBodyLimitBytes')}b`));
   router.use(requestValidation('sandbox'));
   router.use(stateRoutes({ clock: ctx.clock, reset, advanceClock }));
   router.use(faultRoutes(faults));

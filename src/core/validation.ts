@@ -23,6 +23,7 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
  */
 export function requestValidation(api: ApiName): RequestHandler {
   return function validateRequest(req, res, next) {
+    refuseEmptyQueryNames(req);
     let validator = validators.get(api);
     if (!validator) validators.set(api, (validator = Router().use(createValidator(api), requireDeclaredBody)));
     return validator(req, res, next);
@@ -134,4 +135,16 @@ export function singleHeader(req: Request, name: string): string | undefined {
     fail({ kind: 'validation', status: 400, field: name, message: `${name} must be sent once` });
   }
   return req.get(name);
+}
+
+/**
+ * A query parameter with an empty name (`?=null`, `?=`) is unknown like any other: the validator
+ * would skip it (200 where `?foo=1` is 400) and name nothing. Refused here, by what it is.
+ */
+function refuseEmptyQueryNames(req: Request): void {
+  const at = req.originalUrl.indexOf('?');
+  if (at < 0) return;
+  for (const [name] of new URLSearchParams(req.originalUrl.slice(at + 1))) {
+    if (name === '' || name === '[]') fail({ kind: 'validation', status: 400, message: 'query parameter with an empty name is not a recognized parameter' });
+  }
 }

@@ -8,6 +8,7 @@ import { renderProblem } from '../control-plane/problem.js';
 import { currentScope } from './current.js';
 import type { WorkspaceDescription } from './fixtures.js';
 import type { Workspace, WorkspaceRecord, WorkspaceRegistry } from './registry.js';
+import { documentedBound } from '../core/contract/spec.js';
 
 /** `Authorization: Bearer wsk_<16 id characters>_<secret>`. */
 export const WORKSPACE_KEY = /^Bearer\s+(wsk_([A-Za-z0-9]{16})_[A-Za-z0-9_-]+)\s*$/i;
@@ -128,7 +129,7 @@ export function workspaceRoutes(registry: WorkspaceRegistry, access: ControlAcce
   };
 
   const router = Router();
-  router.use(express.json({ limit: '100kb', type: JSON_MEDIA_TYPES }));
+  router.use(express.json({ limit: documentedBound('sandbox', 'controlBodyLimitBytes'), type: JSON_MEDIA_TYPES }));
   router.use(requestValidation('sandbox'));
   router.post('/_sandbox/workspaces', mayCreate, async function createWorkspace(_req, res) {
     const created = await registry.create();

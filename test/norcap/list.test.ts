@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Sandbox } from '../../src/sandbox.js';
+import { loadSpec } from '../../src/core/contract/spec.js';
 import { testSandbox } from '../support/harness.js';
 import { create, get, PATH } from './helpers.js';
 
@@ -77,10 +78,29 @@ describe('GET /v3/custody/distributions', () => {
     ['filter[submissionId]=nope', 'Bad request: query parameter filter[submissionId] must match format "uuid"', 'filter[submissionId]'],
     ['filter=pending', 'Bad request: query parameter filter is not a recognized parameter', 'filter'],
     ['page=2', 'Bad request: query parameter page is not a recognized parameter', 'page'],
+    ['offset=2120115245007479242752&limit=1', 'Bad request: query parameter offset must be <= 9007199254740991', 'offset'],
+    ['offset=9007199254740993', 'Bad request: query parameter offset must be <= 9007199254740991', 'offset'],
+    ['offset=9007199254740992', 'Bad request: query parameter offset must be <= 9007199254740991', 'offset'],
   ])('%s is a clear 400', async (query, statusDesc, field) => {
     const res = await get(sb, `${PATH}?${query}`);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ statusCode: '1400', statusDesc, field });
+  });
+});
+
+describe('offset at the largest the sandbox represents exactly, and empty parameter names', () => {
+  test('offset=9007199254740991 (the spec\'s maximum) is a 200 page with that exact startIndex', async () => {
+    const maximum = ((loadSpec('norcap').paths[PATH]?.get as { parameters: { name: string; schema: { maximum?: number } }[] }).parameters).find((p) => p.name === 'offset')?.schema.maximum;
+    expect(maximum).toBe(Number.MAX_SAFE_INTEGER);
+    const res = await get(sb, `${PATH}?offset=${Number.MAX_SAFE_INTEGER}&limit=1`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`"startIndex":${Number.MAX_SAFE_INTEGER},"endIndex":${Number.MAX_SAFE_INTEGER}`);
+  });
+
+  test.each(['=null', '=', 'limit=1&=x', '[]=x'])('?%s: 400 1400 naming an empty parameter name, no field', async (query) => {
+    const res = await get(sb, `${PATH}?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ statusCode: '1400', statusDesc: 'Bad request: query parameter with an empty name is not a recognized parameter' });
   });
 });
 

@@ -4,7 +4,7 @@ import { createSandbox, type Sandbox } from '../../src/sandbox.js';
 import { create, get, item, PATH } from '../norcap/helpers.js';
 import { NovaClient, tokenRequest } from '../nova/helpers.js';
 import { control } from '../control-plane/helpers.js';
-import { T0 } from '../support/harness.js';
+import { expectContract, T0 } from '../support/harness.js';
 import { databaseUrl, describePostgres, testSchema, type TestSchema } from '../support/postgres.js';
 import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { closedPort } from '../support/ports.js';
@@ -55,6 +55,7 @@ describePostgres('--database unreachable: 503 in each API’s envelope, at once;
       body: { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the sandbox state store is unavailable; retry shortly' },
     });
     expect({ status: health.status, body: health.body }).toEqual({ status: 503, body: { status: 'unavailable' } });
+    expectContract('sandbox', health); // the documented 503 of GET /healthz
 
     proxy.up(); // the pool reconnects by itself
     expect((await request(sb.app).get('/healthz')).body).toEqual({ status: 'ok' });

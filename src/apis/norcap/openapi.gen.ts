@@ -268,7 +268,7 @@ export interface operations {
             query?: {
                 /** @description How many distributions to return (default 10, at most 500). */
                 limit?: number;
-                /** @description How many distributions to skip (default 0). */
+                /** @description How many distributions to skip (default 0). At most 9007199254740991 (2^53 - 1, the largest offset the sandbox represents exactly); a larger one is a 400 `1400`. */
                 offset?: number;
                 /** @description `field:asc` or `field:desc`; fields `createdAt`, `updatedAt`, `amountCents`, `status`, `brokerageAccountId`. */
                 sort?: string;

@@ -3,7 +3,7 @@ import type { ApiModule } from '../../core/api-module.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
 import { requestValidation } from '../../core/validation.js';
 import { jsonBody, refuseDeclaredOversize } from '../../core/pipeline/body.js';
-import { byOperation } from '../../core/pipeline/steps.js';
+import { byOperation, type Step } from '../../core/pipeline/steps.js';
 import { KEY_OWNER } from '../../core/idempotency/middleware.js';
 import { novaBearerAuth } from './bearer-auth.js';
 import { callerOf } from './caller.js';
@@ -66,7 +66,7 @@ export const novaApi: ApiModule<NovaData> = {
         novaBearerAuth(ctx.store, ctx.clock),
         resolveOrganization(),
         ...json,
-        idempotency({
+        documentedOnly(idempotency({
           store: ctx.store,
           clock: ctx.clock,
           collection: 'novaIdempotencyKeys',
@@ -76,10 +76,23 @@ export const novaApi: ApiModule<NovaData> = {
             const caller = callerOf(res.locals);
             return `${caller.clientId} ${caller.organization}`;
           },
-        }),
+        })),
         validate,
         handlers,
       ],
     };
   },
 };
+
+/**
+ * Runs `keys` only for a request the spec has an operation for (the one the door resolved): one
+ * the routing refuses (405 for `PUT /v1/contacts`, 404 for a path Nova lacks) never reaches the
+ * key store, so its answer is not stored or replayed, its key is not spent, and a key a POST
+ * used is no 409 to it.
+ */
+function documentedOnly(keys: Step): Step {
+  return function documentedOnly(req, res, next) {
+    if (res.locals.request.operation === undefined) return next();
+    return keys(req, res, next);
+  };
+}

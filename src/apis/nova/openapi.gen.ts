@@ -317,10 +317,17 @@ export interface components {
             payment_instructions: string[];
             external_type: string | null;
         };
+        /**
+         * @description Narrower than `format: email` alone (RFC 5321 allows `ada@localhost` and quoted local
+         *     parts): a dot-atom local part (no leading, trailing or doubled dot), `@`, and a domain of
+         *     at least two dot-separated labels. `ada@example.com` is accepted; `ada@localhost`,
+         *     `a..b@example.com` and `.ada@example.com` are 400 `parameter_invalid` (`must match format
+         *     "email"`). The reference documents only "format email"; the sandbox reads it as this.
+         */
+        Email: string & (unknown & unknown);
         NewContact: {
             name: string;
-            /** Format: email */
-            email: string;
+            email: components["schemas"]["Email"];
             external_reference?: components["schemas"]["ExternalReference"];
         };
         Contact: {
@@ -329,8 +336,7 @@ export interface components {
             livemode: components["schemas"]["Livemode"];
             id: string;
             name: string;
-            /** Format: email */
-            email: string;
+            email: components["schemas"]["Email"];
             external_reference: components["schemas"]["ExternalReference"];
         };
         /** @description A fund vehicle distributions pay from (sandbox shape; the reference lists vehicles without their fields). */

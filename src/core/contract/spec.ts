@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 /** The parts of an OpenAPI 3.0 document this project reads. */
 export interface OpenApiDocument {
   openapi: string;
-  info: { title: string; version: string; description?: string };
+  info: { title: string; version: string; description?: string; 'x-sandbox-bounds'?: Record<string, unknown> };
   paths: Record<string, Record<string, OpenApiOperation | unknown>>;
   components?: Record<string, Record<string, unknown>>;
 }
@@ -60,4 +60,17 @@ function compiledSpec(api: ApiName, yamlText: string): OpenApiDocument | undefin
     return undefined;
   }
   return compiled.sha256 === createHash('sha256').update(yamlText).digest('hex') ? compiled.document : undefined;
+}
+
+/**
+ * A bound the spec documents in `info.x-sandbox-bounds` (machine-readable, beside its prose), so
+ * the code enforces the number the document states instead of restating it.
+ *
+ * @example
+ * documentedBound('sandbox', 'controlBodyLimitBytes'); // 102400
+ */
+export function documentedBound(api: ApiName, name: string): number {
+  const value = loadSpec(api).info['x-sandbox-bounds']?.[name];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new Error(`openapi/${api}.yaml: info.x-sandbox-bounds.${name} is not a positive integer`);
+  return value;
 }
