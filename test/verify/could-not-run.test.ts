@@ -48,6 +48,7 @@ describe('verify exits 2 when it could not run', () => {
 
   test('a profile without a role a case needs', async () => {
     const file = join(dir, 'profile.yaml');
+    await target.reset(); // an empty journal: this run must send nothing
     writeFileSync(file, 'roles:\n  organization: org_Xk7d2pQR9m3nBwYz\ncredentials:\n  clientId: sandbox_client\n  clientSecret: sandbox_secret\n');
     const report = await verify({ api: 'nova', target: url, profile: file, env: {} });
     expect(report.exitCode).toBe(2);
