@@ -34,7 +34,11 @@ export interface VerifyOptions {
   runTag?: string;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /** How waits (rate limit, `Retry-After`) are waited out; a real timer unless a test passes one. */
   sleep?: Sleep;
+  /** Milliseconds of a monotonic clock for the rate limit (default `Date.now`); tests pass one `sleep` moves. */
+  clock?: () => number;
+  /** Today, for the baseline's expiry dates. */
   now?: () => Date;
 }
 
@@ -129,7 +133,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       sandbox = await createSandbox({ seed: options.seed });
       mockUrl = await sandbox.start(0);
     }
-    const transportOptions = { fetch: options.fetch, sleep: options.sleep };
+    const transportOptions = { fetch: options.fetch, sleep: options.sleep, now: options.clock };
     const targetHttp = new Transport(options.target, { ...transportOptions, requestsPerSecond: profile?.rateLimit?.requestsPerSecond });
     const mockHttp = new Transport(mockUrl, transportOptions);
     const sides = {
