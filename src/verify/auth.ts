@@ -43,11 +43,11 @@ export class Authenticator {
   }
 
   /** The token request itself (a case step sends it too, to compare the token endpoint). */
-  tokenRequest(mode: AuthMode = 'credentials'): HttpRequest {
+  tokenRequest(mode: AuthMode = 'credentials', method = this.settings.method): HttpRequest {
     const secret = mode === 'wrong-secret' ? `${this.settings.secret}-wrong` : this.settings.secret;
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     const headers: Record<string, string> = {};
-    if (this.settings.method === 'form') Object.assign(form, { client_id: this.settings.clientId, client_secret: secret });
+    if (method === 'form') Object.assign(form, { client_id: this.settings.clientId, client_secret: secret });
     else headers.authorization = basic(this.settings.clientId, secret);
     return { method: 'POST', path: this.tokenUrl(), form, headers, auth: 'none' };
   }

@@ -218,7 +218,11 @@ function novaCases(): Case[] {
 
   // The token endpoint: its request example, with the side's client.
   const token = op('issueToken');
-  cases.push(readCase('issueToken.example', 'the token request example (client credentials in the form)', 'example', [get('issueToken', 'token', () => ({ method: 'POST', path: token.path, form: { grant_type: 'client_credentials' }, auth: 'credentials' }))]));
+  for (const [name, example] of requestExamples(token)) {
+    const form = Object.fromEntries(Object.entries(example as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    cases.push(readCase(`issueToken.example.${name}`, `request example "${name}" (the side's own client)`, 'example', [get('issueToken', 'token', () => ({ method: 'POST', path: token.path, form, auth: 'credentials' }))]));
+  }
+  cases.push(readCase('issueToken.configured', "a token the way the profile's client authenticates (Basic unless auth.method: form)", 'generated', [get('issueToken', 'token', () => ({ method: 'POST', path: token.path, form: { grant_type: 'client_credentials' }, auth: 'credentials' }))]));
   cases.push(readCase('issueToken.unsupportedGrant', 'an unsupported grant_type: 400', 'invalid', [get('issueToken', 'token', () => ({ method: 'POST', path: token.path, form: { grant_type: 'password' }, auth: 'none' }))]));
   cases.push(readCase('issueToken.wrongSecret', 'a wrong client secret: 401 invalid_client', 'auth', [get('issueToken', 'token', () => ({ method: 'POST', path: token.path, form: { grant_type: 'client_credentials' }, auth: 'wrong-secret' }))], [], true));
 

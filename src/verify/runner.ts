@@ -270,7 +270,8 @@ async function runCase(c: Case, api: VerifyApi, sides: { target: Authenticator; 
 /** One step on one side; the token endpoint's requests are built by the side's authenticator. */
 async function send(auth: Authenticator, request: HttpRequest, operationId: string): Promise<{ request: HttpRequest; answer: HttpAnswer; headers: Record<string, string> }> {
   if (operationId === 'issueToken' && request.auth !== 'none') {
-    const base = auth.tokenRequest(request.auth);
+    // A request that carries client_id (the spec's example) authenticates in the form, with the side's client.
+    const base = auth.tokenRequest(request.auth, request.form?.client_id !== undefined ? 'form' : undefined);
     const full: HttpRequest = { ...base, form: { ...request.form, ...base.form } };
     return { request: full, answer: await auth.send(full), headers: {} };
   }

@@ -49,7 +49,10 @@ const PLANTED: Planted[] = [
       return { ...a, headers };
     },
     options: { api: 'nova', only: ['issueToken'] },
-    expected: [{ case: 'issueToken.example', kind: 'header', header: 'Cache-Control', class: 'mock', target: null, mock: 'no-store' }],
+    expected: [
+      { case: 'issueToken.example.bodyCredentials', kind: 'header', header: 'Cache-Control', class: 'mock', target: null, mock: 'no-store' },
+      { case: 'issueToken.configured', kind: 'header', header: 'Cache-Control', class: 'mock', target: null, mock: 'no-store' },
+    ],
   },
   {
     name: '200 instead of 201',
