@@ -17,6 +17,7 @@ import { createSandbox, type Sandbox } from './sandbox.js';
  * learns the port.
  */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'verify') return verifyMain(process.argv.slice(3));
   let options: CliOptions;
   try {
     options = parseCli(process.argv);
@@ -38,6 +39,20 @@ async function main(): Promise<void> {
   if (!options.quiet) logger.info({ url, data: options.data ?? null, strict: options.strict, cors: options.cors }, `fund-distribution sandbox listening on ${url}`);
   else process.stdout.write(`fund-distribution sandbox listening on ${url}\n`);
   stopGracefully(sandbox, { logger, stdout }, options.coverageOut);
+}
+
+/** `fund-sandbox verify …` (src/verify/): exits 0, 1 (differences) or 2 (could not run). */
+async function verifyMain(args: string[]): Promise<void> {
+  const { parseVerifyCli, runVerify } = await import('./verify/cli.js');
+  let options;
+  try {
+    options = parseVerifyCli(args);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    throw error;
+  }
+  const { code } = await runVerify(options);
+  process.exitCode = code;
 }
 
 /** The request log and the asynchronous stdout stream under it (ended, so drained, before exit). */

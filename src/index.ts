@@ -15,3 +15,7 @@ export { createControlPlane, type ControlPlane, type ControlPlaneOptions } from 
 export type { CoverageReport, CoverageOperation, CoverageGap } from './control-plane/coverage.js';
 export type { JournalEntry, JournalFilter } from './control-plane/journal.js';
 export type { Fault, FaultSpec } from './control-plane/faults.js';
+export { verify, type VerifyOptions, type VerifyReport, type CaseResult } from './verify/runner.js';
+export type { Difference, DifferenceKind, DriftClass } from './verify/types.js';
+export type { Profile as VerifyProfile } from './verify/profile.js';
+export type { BaselineEntry } from './verify/baseline.js';
