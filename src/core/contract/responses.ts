@@ -78,10 +78,20 @@ export class ResponseContract {
     const media = contentType.split(';')[0]?.trim() ?? contentType;
     const key = `${method} ${path} ${status} ${media}`;
     if (!this.validators.has(key)) {
-      const response = loadSpec(this.api).paths[path]?.[method] as { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
-      const content = response.responses[status]?.content;
+      type ResponseObject = { $ref?: string; content?: Record<string, { schema?: unknown }> };
+      const doc = loadSpec(this.api) as unknown as { paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>; components?: { responses?: Record<string, ResponseObject> } };
+      let where = ['paths', path, method, 'responses', status];
+      let response = doc.paths[path]?.[method]?.responses[status];
+      // A shared answer (`$ref: '#/components/responses/BadRequest'`, every error answer): its
+      // schema lives there. Left unresolved, every error body would pass unchecked.
+      const shared = response?.$ref?.match(/^#\/components\/responses\/(.+)$/)?.[1];
+      if (shared !== undefined) {
+        where = ['components', 'responses', shared];
+        response = doc.components?.responses?.[shared];
+      }
+      const content = response?.content;
       const mediaKey = content?.[media] ? media : content ? Object.keys(content)[0] : undefined;
-      const pointer = ['paths', path, method, 'responses', status, 'content', mediaKey ?? '', 'schema']
+      const pointer = [...where, 'content', mediaKey ?? '', 'schema']
         .map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1'))
         .join('/');
       this.validators.set(key, mediaKey && content?.[mediaKey]?.schema ? this.ajv.compile({ $ref: `spec#/${pointer}` }) : null);
