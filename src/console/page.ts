@@ -20,6 +20,7 @@ export const CONSOLE_PAGE = `<!doctype html>
   <span id="connection" class="connection" role="status" aria-live="polite">connecting…</span>
   <span class="spacer"></span>
   <span id="clock-now" class="clock-now" title="sandbox time"></span>
+  <button id="header-new-workspace" type="button" title="create a workspace of your own and show its console">New workspace</button>
   <button id="sign-out" type="button" hidden>Sign out</button>
 </header>
 

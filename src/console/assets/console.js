@@ -12,7 +12,7 @@
     paused: false,
     held: [],
     selected: null,
-    filter: { api: '', status: '', failed: false, path: '', key: '', operation: '', opStatus: '' },
+    filter: { api: '', status: '', failed: false, path: '', key: '', operation: '', opStatus: '', opApi: '' },
     source: null,
     session: null,
   };
@@ -53,6 +53,7 @@
       $('sign-in').hidden = true;
       $('console').hidden = false;
       $('sign-out').hidden = session.via === 'open';
+      $('first-run-error').textContent = session.first_run ? '' : 'The guided first run needs this workspace\'s API credentials, which only a workspace created here keeps: press "New workspace".';
       $('workspace').textContent = session.workspace === 'default' ? 'default workspace' : 'workspace ' + session.workspace;
       connect();
       refreshClock(); refreshFaults(); refreshCoverage(); refreshRecords();
@@ -76,10 +77,12 @@
       boot();
     }).catch(function (error) { showError('sign-in-error', error); });
   });
-  $('new-workspace').addEventListener('click', function () {
+  function newWorkspace() {
     showError('sign-in-error');
-    api('POST', '/console/workspaces', {}).then(function () { resetView(); boot(); }).catch(function (error) { showError('sign-in-error', error); });
-  });
+    api('POST', '/console/workspaces', {}).then(function () { resetView(); boot(); showTab('first-run'); }).catch(function (error) { showSignIn(); showError('sign-in-error', error); });
+  }
+  $('new-workspace').addEventListener('click', newWorkspace);
+  $('header-new-workspace').addEventListener('click', newWorkspace);
   $('sign-out').addEventListener('click', function () {
     api('DELETE', '/console/session').then(function () { resetView(); boot(); });
   });
@@ -146,7 +149,7 @@
     if (f.failed && row.matched_contract) return false;
     if (f.path && (row.path + row.query).toLowerCase().indexOf(f.path.toLowerCase()) < 0) return false;
     if (f.key && (row.idempotency_key || '').indexOf(f.key) < 0) return false;
-    if (f.operation && row.operation !== f.operation) return false;
+    if (f.operation && (row.operation !== f.operation || row.api !== f.opApi)) return false;
     if (f.opStatus && !statusMatches(row.status, f.opStatus)) return false;
     return true;
   }
@@ -430,10 +433,10 @@
             var n = documented ? op.statuses[status] : op.undocumented_statuses[status];
             var cell = el('button', status + ' · ' + n, 'cell ' + (n > 0 ? 'hit' : 'miss') + (documented ? '' : ' undocumented'));
             cell.type = 'button';
-            cell.dataset.operation = op.operationId; cell.dataset.status = status;
+            cell.dataset.api = name; cell.dataset.operation = op.operationId; cell.dataset.status = status;
             cell.title = (documented ? '' : 'undocumented status; ') + 'show these requests in the journal';
             cell.addEventListener('click', function () {
-              state.filter.operation = op.operationId; state.filter.opStatus = status;
+              state.filter.operation = op.operationId; state.filter.opStatus = status; state.filter.opApi = name;
               $('filter-operation').hidden = false;
               $('filter-operation').textContent = op.operationId + ' ' + status + ' ×';
               applyFilters(); showTab('journal');
