@@ -31,6 +31,7 @@ describe('command line', () => {
       allowedHosts: [],
       autoAdvance: false,
       cors: true,
+      console: true,
       repairData: false,
       coverageOut: undefined,
       frozenAt: undefined,
@@ -42,7 +43,7 @@ describe('command line', () => {
     const { options } = parse([
       '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
       '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z', '--no-cors',
-      '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5',
+      '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5', '--no-console',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -55,6 +56,7 @@ describe('command line', () => {
       allowedHosts: [],
       autoAdvance: true,
       cors: false,
+      console: false,
       repairData: false,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
@@ -78,6 +80,7 @@ describe('command line', () => {
       SANDBOX_OPEN_SIGNUP: 'on',
       SANDBOX_WORKSPACE_TTL: '604800',
       SANDBOX_MAX_WORKSPACES: '50',
+      SANDBOX_CONSOLE: 'off',
     });
     expect(options).toEqual({
       port: 5000,
@@ -90,6 +93,7 @@ describe('command line', () => {
       allowedHosts: [],
       autoAdvance: true,
       cors: false,
+      console: false,
       repairData: false,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),
