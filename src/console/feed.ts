@@ -127,6 +127,14 @@ export class ConsoleFeed {
       .map((item) => JSON.parse(item.data) as RequestRow);
   }
 
+  /** The kept timeline events, oldest first. */
+  timeline(): { kind: string; [field: string]: unknown }[] {
+    this.flush();
+    return this.items()
+      .filter((item) => item.event === 'timeline')
+      .map((item) => JSON.parse(item.data) as { kind: string });
+  }
+
   private queue(pending: Pending): void {
     this.pending.push(pending);
     if (this.scheduled) return;

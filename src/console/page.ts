@@ -10,6 +10,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox console</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/console.js" defer></script>
 </head>
@@ -82,7 +83,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 
   <section id="tab-records" class="tab" role="tabpanel" hidden>
     <p><button id="records-refresh" type="button">Refresh</button> <span id="records-total"></span></p>
-    <table class="records"><thead><tr><th>API</th><th>id</th><th>status</th><th>amount</th><th>updated</th><th>move to</th></tr></thead><tbody id="records"></tbody></table>
+    <table class="records"><thead><tr><th>API</th><th>id</th><th>status</th><th>amount</th><th>updated</th><th>history</th><th>move to</th></tr></thead><tbody id="records"></tbody></table>
     <p id="records-error" class="error" role="alert"></p>
   </section>
 

@@ -22,6 +22,25 @@ export interface RecordView {
   created: string;
   updated: string;
   moves: MoveOption[];
+  /** The moves the console saw, oldest first: lifecycle calls and clock advances (auto-advance). */
+  history: { time: string; from: string | null; to: string; by: 'lifecycle' | 'clock' }[];
+}
+
+export type History = Map<string, RecordView['history']>;
+
+/** Every record's moves, from a feed's timeline events (its `lifecycle` and `clock` events). */
+export function historyFrom(events: readonly { kind: string; [field: string]: unknown }[]): History {
+  const out: History = new Map();
+  const add = (id: string, entry: RecordView['history'][number]) => {
+    let list = out.get(id);
+    if (!list) out.set(id, (list = []));
+    list.push(entry);
+  };
+  for (const event of events) {
+    if (event.kind === 'lifecycle') add(String(event.id), { time: String(event.time), from: (event.from as string | null) ?? null, to: String(event.to), by: 'lifecycle' });
+    if (event.kind === 'clock') for (const m of event.moved as Moved[]) add(m.id, { time: String(event.time), from: m.from, to: m.to, by: 'clock' });
+  }
+  return out;
 }
 
 /** The most records listed, newest first: a panel, not an export. */
@@ -46,15 +65,15 @@ export function moveOptions(api: 'norcap' | 'nova', from: string): MoveOption[] 
 }
 
 /** The workspace's distributions of both APIs, newest first, with the moves each allows. */
-export async function listRecords(workspace: Workspace): Promise<{ records: RecordView[]; total: number }> {
+export async function listRecords(workspace: Workspace, history: History = new Map()): Promise<{ records: RecordView[]; total: number }> {
   const { store } = workspace.ctx;
   const records: RecordView[] = [];
   for (const { distribution: d } of await store.scan('norcapDistributions')) {
-    records.push({ api: 'norcap', id: d.id, status: d.status, amount: `${(d.amountCents / 100).toFixed(2)} (cents ${d.amountCents})`, created: d.createdAt, updated: d.updatedAt, moves: moveOptions('norcap', d.status) });
+    records.push({ api: 'norcap', id: d.id, status: d.status, amount: `${(d.amountCents / 100).toFixed(2)} (cents ${d.amountCents})`, created: d.createdAt, updated: d.updatedAt, moves: moveOptions('norcap', d.status), history: history.get(d.id) ?? [] });
   }
   for (const { object: d } of await store.scan('novaDistributions')) {
     const amount = (d as unknown as { payments?: { data?: { amount?: unknown }[] } }).payments?.data?.map((p) => String(p.amount ?? '')).join(' + ') ?? '';
-    records.push({ api: 'nova', id: d.id, status: d.status, amount, created: d.created_at, updated: d.updated_at, moves: moveOptions('nova', d.status) });
+    records.push({ api: 'nova', id: d.id, status: d.status, amount, created: d.created_at, updated: d.updated_at, moves: moveOptions('nova', d.status), history: history.get(d.id) ?? [] });
   }
   records.sort((a, b) => sortable(b.updated).localeCompare(sortable(a.updated)) || a.id.localeCompare(b.id));
   return { records: records.slice(0, MAX_RECORDS), total: records.length };

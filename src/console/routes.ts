@@ -13,7 +13,7 @@ import { FIRST_RUN_STEPS, type FirstRun } from './first-run.js';
 import { assertSameOrigin } from './guard.js';
 import { toHar } from './har.js';
 import { CONSOLE_PAGE } from './page.js';
-import { listRecords } from './records.js';
+import { historyFrom, listRecords } from './records.js';
 import { clearConsoleCookie, consoleCookie, requireViewer, setConsoleCookie, signInAs, type Viewer } from './session.js';
 import { streamFeed, type OpenStreams, type StreamOptions } from './stream.js';
 
@@ -28,7 +28,13 @@ export interface ConsoleRouteDeps {
 
 /** The page's script and style, read once: plain files, no build step. */
 const ASSETS: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
-  (['console.js', 'console.css'] as const).map((name) => [name, { type: name.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', body: readAsset(name) }]),
+  (
+    [
+      ['console.js', 'text/javascript; charset=utf-8'],
+      ['console.css', 'text/css; charset=utf-8'],
+      ['favicon.svg', 'image/svg+xml'],
+    ] as const
+  ).map(([name, type]) => [name, { type, body: readAsset(name) }]),
 );
 
 function readAsset(name: string): Buffer {
@@ -143,7 +149,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
   });
   router.get('/console/records', async function records(req, res) {
     const seen = await viewer(req);
-    res.status(200).json(await listRecords(seen.workspace));
+    res.status(200).json(await listRecords(seen.workspace, historyFrom(feeds.of(seen.workspace).timeline())));
   });
   router.post('/console/clock', json, async function freeze(req, res) {
     const seen = await viewer(req);

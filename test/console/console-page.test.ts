@@ -150,6 +150,7 @@ const CLOSE_SCRIPT = '</script><script>window.__pwned=2</script>';
     await record.locator('button[data-move="completed"]').click();
     await record.locator('.badge', { hasText: 'completed' }).waitFor();
     expect(await record.locator('button:not([disabled])').count()).toBe(0);
+    expect(await record.locator('.history').textContent()).toMatch(/pending → processing \(clock\).*processing → completed/);
 
     await page.click('[data-tab="timeline"]');
     await page.locator('#timeline li.lifecycle', { hasText: `${id} moved processing → completed` }).waitFor();
@@ -254,7 +255,9 @@ const CLOSE_SCRIPT = '</script><script>window.__pwned=2</script>';
     await page.close();
   });
 
-  test('nothing is fetched from anywhere but this server', () => {
+  test("nothing is fetched from anywhere but this server, and the console's own requests are not journaled", async () => {
     expect(offsite).toEqual([]);
+    const journal = (await (await fetch(`${url}/_sandbox/requests?limit=1000`)).json()) as { entries: { path: string }[] };
+    expect(journal.entries.filter((e) => e.path === '/favicon.ico' || e.path.startsWith('/console'))).toEqual([]);
   });
 });

@@ -334,6 +334,10 @@
         tr.appendChild(el('td', null)).appendChild(el('span', record.status, 'badge status-' + record.status));
         tr.appendChild(el('td', record.amount));
         tr.appendChild(el('td', record.updated));
+        var history = el('td', null, 'history');
+        if (!record.history.length) history.appendChild(el('span', 'created ' + record.created, 'none'));
+        record.history.forEach(function (h) { history.appendChild(el('div', clockTime(h.time) + ' ' + (h.from || '?') + ' → ' + h.to + (h.by === 'clock' ? ' (clock)' : ''))); });
+        tr.appendChild(history);
         var moves = el('td', null, 'moves');
         record.moves.forEach(function (move) {
           var button = el('button', move.status);
