@@ -26,11 +26,16 @@ export interface FeedItem {
   /** The SSE event name: `request` or `timeline`. */
   event: 'request' | 'timeline';
   data: string;
+  /** The whole SSE frame (`id:`, `event:`, `data:`), written as is to every console. */
+  frame: string;
 }
 
-/** A connected console: `send` returns false once it was dropped (too slow). */
+/**
+ * A connected console: `send` gets the items of one batch together (one write per console per
+ * batch, however many rows it holds) and returns false once the console was dropped (too slow).
+ */
 export interface Subscriber {
-  send(item: FeedItem): boolean;
+  send(items: readonly FeedItem[]): boolean;
 }
 
 type Pending = { request: JournalEntry; state: unknown; capture: ReturnType<typeof captureOf> } | { timeline: TimelineEvent };
@@ -43,7 +48,7 @@ type Pending = { request: JournalEntry; state: unknown; capture: ReturnType<type
  *
  * @example
  * const feed = new ConsoleFeed(workspace.control.journal, () => workspace.ctx.clock.now());
- * feed.subscribe({ send: (item) => session.push(item.data, item.event, feed.idOf(item)) }, undefined);
+ * feed.subscribe({ send: (items) => res.write(items.map((i) => i.frame).join('')) }, lastEventId, (plan) => sayHello(plan));
  */
 export class ConsoleFeed {
   /** Changes whenever this feed is made (a restart): an id from another epoch means "start over". */
@@ -103,7 +108,7 @@ export class ConsoleFeed {
     const backlog = this.items().filter((item) => resume === undefined || item.seq > resume);
     const oldest = this.size === 0 ? this.seq + 1 : (this.ring[(this.next - this.size + this.capacity) % this.capacity] as FeedItem).seq;
     hello({ fresh: resume === undefined, gap: resume !== undefined && oldest > resume + 1 ? oldest - resume - 1 : 0 });
-    for (const item of backlog) if (!subscriber.send(item)) return () => undefined;
+    if (backlog.length > 0 && !subscriber.send(backlog)) return () => undefined;
     this.subscribers.add(subscriber);
     return () => void this.subscribers.delete(subscriber);
   }
@@ -148,20 +153,27 @@ export class ConsoleFeed {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    const built: FeedItem[] = [];
     for (const pending of batch) {
       const seq = ++this.seq;
-      let item: FeedItem;
+      let event: FeedItem['event'];
+      let data: string;
       if ('request' in pending) {
         const row = buildRow(pending.request, pending.state as RequestState | undefined, pending.capture);
-        item = { seq, event: 'request', data: JSON.stringify({ ...row, feed_seq: seq }) };
+        event = 'request';
+        data = JSON.stringify({ ...row, feed_seq: seq });
       } else {
         if (pending.timeline.kind === 'cleared') this.clearedBefore = seq;
-        item = { seq, event: 'timeline', data: JSON.stringify({ ...pending.timeline, feed_seq: seq }) };
+        event = 'timeline';
+        data = JSON.stringify({ ...pending.timeline, feed_seq: seq });
       }
+      // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
+      const item: FeedItem = { seq, event, data, frame: `id: ${this.epoch}.${seq}\nevent: ${event}\ndata: ${data}\n\n` };
       this.ring[this.next] = item;
       this.next = (this.next + 1) % this.capacity;
       this.size = Math.min(this.size + 1, this.capacity);
-      for (const subscriber of this.subscribers) if (!subscriber.send(item)) this.subscribers.delete(subscriber);
+      built.push(item);
     }
+    for (const subscriber of this.subscribers) if (!subscriber.send(built)) this.subscribers.delete(subscriber);
   }
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { createSession } from 'better-sse';
-import type { ConsoleFeed } from './feed.js';
+import type { ConsoleFeed, FeedItem } from './feed.js';
 
 export interface StreamOptions {
   /** Milliseconds between heartbeats (an SSE comment); default 15 s. */
@@ -63,13 +63,14 @@ export async function streamFeed(req: Request, res: Response, feed: ConsoleFeed,
   };
   const unsubscribe = feed.subscribe(
     {
-      send(item) {
+      send(items) {
         if (!open || !session.isConnected) return false;
         if (res.writableLength > maxQueued) {
           drop();
           return false;
         }
-        session.push(item.data, item.event, feed.idOf(item));
+        // One write per batch: the frames are built once, for every console.
+        res.write(items.length === 1 ? (items[0] as FeedItem).frame : items.map((item) => item.frame).join(''));
         return true;
       },
     },

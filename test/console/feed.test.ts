@@ -25,7 +25,7 @@ describe('ConsoleFeed', () => {
     const feed = new ConsoleFeed(journal, () => T);
     const fast: FeedItem[] = [];
     let slowGot = 0;
-    feed.subscribe({ send: (item) => (fast.push(item), true) }, undefined, () => undefined);
+    feed.subscribe({ send: (items) => (fast.push(...items), true) }, undefined, () => undefined);
     feed.subscribe({ send: () => (slowGot++, false) }, undefined, () => undefined);
     expect(feed.subscriberCount).toBe(2);
     journal.record(entry('/x'));
@@ -48,7 +48,7 @@ describe('ConsoleFeed', () => {
     expect(paths(feed.items())).toEqual(['/4', '/5', '/6']);
     let plan: { fresh: boolean; gap: number } | undefined;
     const got: FeedItem[] = [];
-    feed.subscribe({ send: (item) => (got.push(item), true) }, lastSeen, (p) => (plan = p));
+    feed.subscribe({ send: (items) => (got.push(...items), true) }, lastSeen, (p) => (plan = p));
     expect(plan).toEqual({ fresh: false, gap: 2 });
     expect(paths(got)).toEqual(['/4', '/5', '/6']);
     // An id from another epoch (a restart) starts over.
