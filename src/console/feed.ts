@@ -4,6 +4,9 @@ import type { RequestState } from '../core/pipeline/request-state.js';
 import { captureOf } from './capture.js';
 import { buildRow, type RequestRow } from './rows.js';
 
+/** Events gather this long (milliseconds) before a batch is built and sent. */
+export const DEFAULT_BATCH_MS = 40;
+
 /** A timeline event that is not a request: a clock move, a fault, a lifecycle move, a reset. */
 export type TimelineEvent =
   | { kind: 'clock'; time: string; seconds: number; now: string; moved: Moved[] }
@@ -43,8 +46,8 @@ type Pending = { request: JournalEntry; state: unknown; capture: ReturnType<type
 /**
  * The live feed of one workspace's console: the requests its journal records and the timeline
  * events of its controls, numbered (the stream's event ids), in a bounded ring. Recording only
- * queues: rows are built (masked, serialized) once per batch after the current I/O turn, then
- * handed to every subscriber. A reconnecting console resumes after the last id it saw.
+ * queues: rows are built (masked, serialized) once per batch, at most `batchMs` later, then
+ * handed to every subscriber in one write each. A reconnecting console resumes after the last id it saw.
  *
  * @example
  * const feed = new ConsoleFeed(workspace.control.journal, () => workspace.ctx.clock.now());
@@ -69,6 +72,8 @@ export class ConsoleFeed {
     journal: RequestJournal,
     private readonly now: () => Date,
     extraCapacity = 256,
+    /** How long events gather before they are built and sent (one write per console per batch). */
+    private readonly batchMs = DEFAULT_BATCH_MS,
   ) {
     this.capacity = journal.capacity + extraCapacity;
     this.ring = new Array<FeedItem | undefined>(this.capacity);
@@ -144,7 +149,8 @@ export class ConsoleFeed {
     this.pending.push(pending);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    // A person reads no faster than this; a batch costs each console one write, whatever it holds.
+    setTimeout(() => this.flush(), this.batchMs).unref();
   }
 
   /** Builds and sends what is queued. */
