@@ -7,6 +7,13 @@ import { buildRow, type RequestRow } from './rows.js';
 /** Events gather this long (milliseconds) before a batch is built and sent. */
 export const DEFAULT_BATCH_MS = 40;
 
+/** What the stream sends of a request: everything but its exchange (headers, bodies, violations). */
+export type RowSummary = Omit<RequestRow, 'request' | 'response' | 'violations'> & { feed_seq: number; violations: number };
+
+function summaryOf({ request: _request, response: _response, violations, ...rest }: RequestRow, feedSeq: number): RowSummary {
+  return { ...rest, violations: violations.length, feed_seq: feedSeq };
+}
+
 /** A timeline event that is not a request: a clock move, a fault, a lifecycle move, a reset. */
 export type TimelineEvent =
   | { kind: 'clock'; time: string; seconds: number; now: string; moved: Moved[] }
@@ -28,8 +35,14 @@ export interface FeedItem {
   seq: number;
   /** The SSE event name: `request` or `timeline`. */
   event: 'request' | 'timeline';
+  /** The whole event as JSON: a request's full row (its exchange too), for the detail view and the exports. */
   data: string;
-  /** The whole SSE frame (`id:`, `event:`, `data:`), written as is to every console. */
+  /** The journal seq of a request row. */
+  journalSeq?: number;
+  /**
+   * The SSE frame (`id:`, `event:`, `data:`), written as is to every console: for a request its
+   * summary (what the table, the filters and the timeline show), the rest fetched when opened.
+   */
   frame: string;
 }
 
@@ -137,6 +150,13 @@ export class ConsoleFeed {
       .map((item) => JSON.parse(item.data) as RequestRow);
   }
 
+  /** One kept request's full row, by its journal seq (the detail view), or undefined once dropped or cleared. */
+  row(journalSeq: number): RequestRow | undefined {
+    this.flush();
+    const item = this.items().find((i) => i.journalSeq === journalSeq);
+    return item ? (JSON.parse(item.data) as RequestRow) : undefined;
+  }
+
   /** The kept timeline events, oldest first. */
   timeline(): { kind: string; [field: string]: unknown }[] {
     this.flush();
@@ -164,17 +184,21 @@ export class ConsoleFeed {
       const seq = ++this.seq;
       let event: FeedItem['event'];
       let data: string;
+      let summary: string | undefined;
+      let journalSeq: number | undefined;
       if ('request' in pending) {
         const row = buildRow(pending.request, pending.state as RequestState | undefined, pending.capture);
         event = 'request';
         data = JSON.stringify({ ...row, feed_seq: seq });
+        summary = JSON.stringify(summaryOf(row, seq));
+        journalSeq = row.seq;
       } else {
         if (pending.timeline.kind === 'cleared') this.clearedBefore = seq;
         event = 'timeline';
         data = JSON.stringify({ ...pending.timeline, feed_seq: seq });
       }
       // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
-      const item: FeedItem = { seq, event, data, frame: `id: ${this.epoch}.${seq}\nevent: ${event}\ndata: ${data}\n\n` };
+      const item: FeedItem = { seq, event, data, ...(journalSeq !== undefined && { journalSeq }), frame: `id: ${this.epoch}.${seq}\nevent: ${event}\ndata: ${summary ?? data}\n\n` };
       this.ring[this.next] = item;
       this.next = (this.next + 1) % this.capacity;
       this.size = Math.min(this.size + 1, this.capacity);

@@ -147,6 +147,13 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     if (!(req.get('Accept') ?? '').includes('text/event-stream')) fail({ kind: 'validation', status: 406, message: 'the console stream is text/event-stream: send Accept: text/event-stream (an EventSource does)' });
     await streamFeed(req, res, feeds.of(seen.workspace), seen.workspace.id, deps.streams, deps.stream);
   });
+  router.get('/console/requests/:seq', async function requestDetail(req, res) {
+    const seen = await viewer(req);
+    const seq = Number(req.params.seq);
+    const row = Number.isSafeInteger(seq) ? feeds.of(seen.workspace).row(seq) : undefined;
+    if (!row) fail({ kind: 'not_found', status: 404, message: `no request ${String(req.params.seq)} in this workspace's console (dropped from the bounded feed, or cleared)` });
+    res.status(200).json(row);
+  });
   router.get('/console/records', async function records(req, res) {
     const seen = await viewer(req);
     res.status(200).json(await listRecords(seen.workspace, historyFrom(feeds.of(seen.workspace).timeline())));

@@ -35,7 +35,11 @@ describe('GET /console/stream', () => {
     expect((await norcapCreate({ newDistributions: [{ brokerageAccountId: 'NC95156', amountCents: 'lots', accountId: 'A1234567890' }] })).status).toBe(400);
     const bad = await stream.row((r) => r.status === 400);
     expect(bad.matched_contract).toBe(false);
-    expect(bad.violations).toEqual([expect.objectContaining({ in: 'request', pointer: '/newDistributions/0/amountCents', expected: 'must be integer', actual: '"lots"', operation: 'createDistributions (POST /v3/custody/distributions)' })]);
+    expect(bad.violations).toBe(1); // the stream sends a summary; the detail is fetched when a row is opened
+    expect(bad.request).toBeUndefined();
+    const detail = (await (await fetch(`${url}/console/requests/${String(bad.seq)}`)).json()) as { violations: unknown[]; request: { body: { value: unknown } } };
+    expect(detail.request.body.value).toEqual({ newDistributions: [{ brokerageAccountId: 'NC95156', amountCents: 'lots', accountId: 'A1234567890' }] });
+    expect(detail.violations).toEqual([expect.objectContaining({ in: 'request', pointer: '/newDistributions/0/amountCents', expected: 'must be integer', actual: '"lots"', operation: 'createDistributions (POST /v3/custody/distributions)' })]);
     const lastId = stream.lastId as string;
     stream.close();
 
@@ -81,6 +85,12 @@ describe('GET /console/stream', () => {
     expect(stream.raw).not.toContain('sandbox_secret');
     expect(stream.raw).not.toContain('sandbox_api_key');
     stream.close();
+  });
+
+  test('a request no longer kept has no detail: 404 problem', async () => {
+    const res = await fetch(`${url}/console/requests/999999`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
   test('without Accept: text/event-stream it is 406, as problem+json', async () => {

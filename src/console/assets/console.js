@@ -228,6 +228,14 @@
     var row = state.rows.get(seq);
     if (!row) return;
     state.selected = seq;
+    if (!row.request) {
+      // The stream sends summaries; the exchange is fetched when a row is opened.
+      api('GET', '/console/requests/' + seq).then(function (full) {
+        state.rows.set(seq, full);
+        if (state.selected === seq) openDetail(seq);
+      }).catch(function (error) { $('detail').hidden = false; $('detail-title').textContent = String(error.message || error); clear($('detail-body')); });
+      return;
+    }
     var rows = $('rows').children;
     for (var i = 0; i < rows.length; i++) rows[i].classList.toggle('selected', Number(rows[i].dataset.seq) === seq);
     $('detail').hidden = false;
