@@ -1,5 +1,4 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { RequestState } from '../core/pipeline/request-state.js';
 
 /** The most of a response body the console keeps; the rest is cut (and says so). */
@@ -12,10 +11,10 @@ export const MAX_CAPTURED_BODY = 64 * 1024;
  */
 export interface RawCapture {
   query: string;
-  requestHeaders: IncomingHttpHeaders;
+  requestHeaders: Request['headers'];
   /** What the API's body parser left (`req.body`): an object for JSON and forms, undefined when never read. */
   requestBody: unknown;
-  responseHeaders: OutgoingHttpHeaders;
+  responseHeaders: ReturnType<Response['getHeaders']>;
   responseChunks: Buffer[];
   responseBytes: number;
   truncated: boolean;
