@@ -3,7 +3,10 @@ import request from 'supertest';
 import { parseCli } from '../../src/cli-options.js';
 import type { Sandbox } from '../../src/sandbox.js';
 import type { CreatedWorkspace } from '../../src/workspaces/routes.js';
-import { testSandbox } from '../support/harness.js';
+import { TEST_STORE, testSandbox } from '../support/harness.js';
+
+/** The harness stops PostgreSQL sandboxes itself (and drops their schemas); a second stop would end their pool twice. */
+const stop = (sandbox: Sandbox | undefined): Promise<void> | undefined => (TEST_STORE === 'embedded' ? sandbox?.stop() : undefined);
 import { newWorkspace, norcapAuthOf, norcapItem } from '../workspaces/helpers.js';
 import { StreamReader } from './helpers.js';
 
@@ -19,7 +22,7 @@ describe('console security headers', () => {
   beforeAll(async () => {
     sb = await testSandbox();
   });
-  afterAll(() => sb.stop());
+  afterAll(() => stop(sb));
 
   test('the page is served with a strict CSP (no inline script), frame-ancestors none, and has no inline script or style', async () => {
     const res = await request(sb.app).get('/console');
@@ -62,7 +65,7 @@ describe('console security headers', () => {
       expect((await request(off.app).get('/console/stream').set('Accept', 'text/event-stream')).status).toBe(404);
       expect((await request(off.app).get('/v3/custody/distributions').set('Authorization', 'Bearer sandbox:sandbox_api_key')).status).toBe(200);
     } finally {
-      await off.stop();
+      await stop(off);
     }
   });
 });
@@ -74,7 +77,7 @@ describe('signing in', () => {
     sb = await testSandbox({ adminToken: 'adm1n-t0ken' });
     url = await sb.start(0);
   });
-  afterAll(() => sb.stop());
+  afterAll(() => stop(sb));
 
   test('with an admin token the default workspace needs it: the form sets an HttpOnly, SameSite=Strict cookie that the controls then accept', async () => {
     expect((await request(sb.app).get('/console/session')).body).toMatchObject({ signed_in: false });
@@ -151,7 +154,7 @@ describe('secrets never reach the console', () => {
     sb = await testSandbox();
     url = await sb.start(0);
   });
-  afterAll(() => sb.stop());
+  afterAll(() => stop(sb));
 
   test('not in the stream, the JSON export or the HAR export: Basic and form client secrets, issued tokens, API keys, workspace keys', async () => {
     const stream = new StreamReader(`${url}/console/stream`);

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../../src/sandbox.js';
-import { testSandbox } from '../support/harness.js';
+import { TEST_STORE, testSandbox } from '../support/harness.js';
+
+/** The harness stops PostgreSQL sandboxes itself (and drops their schemas); a second stop would end their pool twice. */
+const stop = (sandbox: Sandbox | undefined): Promise<void> | undefined => (TEST_STORE === 'embedded' ? sandbox?.stop() : undefined);
 import { StreamReader } from './helpers.js';
 
 const NORCAP = 'Bearer sandbox:sandbox_api_key';
@@ -12,9 +15,7 @@ beforeAll(async () => {
   sb = await testSandbox({ console: { stream: { heartbeatMs: 25 } } });
   url = await sb.start(0);
 });
-afterAll(async () => {
-  await sb.stop();
-});
+afterAll(() => stop(sb));
 
 function norcapCreate(body: unknown = create, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${url}/v3/custody/distributions`, { method: 'POST', headers: { Authorization: NORCAP, 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
