@@ -12,4 +12,12 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  // The console page's script runs in the browser (src/console/assets/, served as written).
+  {
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(['document', 'window', 'location', 'navigator', 'fetch', 'EventSource', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'Map'].map((name) => [name, 'readonly'])),
+    },
+  },
 );

@@ -45,6 +45,8 @@ const ON_BOTH_STORES = [
   'workspaces/isolation',
   'workspaces/access',
   'reliability/bounds-under-load',
+  'console/stream',
+  'console/security',
 ];
 
 // Without DATABASE_URL the PostgreSQL run is left out locally (with a notice); under CI=true it

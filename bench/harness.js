@@ -29,6 +29,8 @@ export const config = {
   startSamples: Number(process.env.BENCH_START_SAMPLES ?? 5),
   seedBudgetSeconds: Number(process.env.BENCH_SEED_BUDGET_SECONDS ?? 90),
   modes: (process.env.BENCH_MODES ?? 'log,quiet').split(',').map((m) => m.trim()).filter(Boolean),
+  consoles: Number(process.env.BENCH_CONSOLES ?? 20),
+  consoleRounds: Number(process.env.BENCH_CONSOLE_ROUNDS ?? 2),
   only: process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined,
 };
 

@@ -80,6 +80,9 @@ export function evaluate(results) {
     const bound = kind === 'read' ? 1 : 2;
     targets.push({ part: 'h', what: `PostgreSQL round trips: ${name} (${kind})`, target: `≤ ${bound}`, op: '≤', bound, count: true, figures: perMode((mode) => (pg.mode === mode ? roundTrips : null)), detail: {} });
   }
+  const consoles = results.consoles ?? {};
+  add('i', `NorCap create with ${results.config.consoles ?? 20} consoles connected: p99 vs none`, '≤', 1.1, perMode((mode) => consoles[mode]?.p99Ratio ?? null));
+  add('i', `NorCap create with ${results.config.consoles ?? 20} consoles connected: req/s vs none`, '≥', 0.9, perMode((mode) => consoles[mode]?.rpsRatio ?? null));
 
   for (const t of targets) {
     t.verdicts = Object.fromEntries(Object.entries(t.figures).map(([mode, v]) => [mode, v === null ? null : t.op === '≥' ? v >= t.bound : v <= t.bound]));
@@ -144,6 +147,12 @@ export function render(results, targets = evaluate(results)) {
     raw('(h) Nova keyed create, PostgreSQL', modeTitle(pg.mode), pg.novaKeyedCreate);
     raw('(h) Nova GET by id, PostgreSQL', modeTitle(pg.mode), pg.novaGet);
     out.push(`| (h) NorCap create, two instances on one database (summed) | ${modeTitle(pg.mode)} | ${pg.twoInstances.rps} | | | |`);
+  }
+  for (const mode of modes) {
+    const c = results.consoles?.[mode];
+    if (!c) continue;
+    out.push(`| (i) NorCap create, no console (median of ${c.rounds}) | ${modeTitle(mode)} | ${c.none.rps} | ${fmt(c.none.mean)} | | ${c.none.p99} |`);
+    out.push(`| (i) NorCap create, ${c.consoles} consoles connected (median of ${c.rounds}) | ${modeTitle(mode)} | ${c.some.rps} | ${fmt(c.some.mean)} | | ${c.some.p99} |`);
   }
   out.push('');
   if (results.long) {

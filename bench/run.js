@@ -4,6 +4,8 @@
 // Every knob is an environment variable: see bench/README.md ("Configuration").
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Buffer } from 'node:buffer';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ const results = {
   persisted: {},
   start: null,
   postgres: null,
+  consoles: {},
   notes: [],
 };
 
@@ -265,6 +268,88 @@ async function postgresOn(url, bareFigures) {
   return out;
 }
 
+/**
+ * Opens `n` console streams (`GET /console/stream`, as an EventSource would) that read
+ * everything they are sent and count the rows. Resolves once every one has its `hello`.
+ */
+async function openConsoles(url, n) {
+  const consoles = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve, reject) => {
+          const c = { rows: 0, bytes: 0, closed: false, req: undefined };
+          // As cheap as a reader can be (it shares the bench's process with autocannon): count
+          // the row frames' `event: request` lines in the raw bytes (a frame is written whole).
+          const marker = Buffer.from('\nevent: request\n');
+          c.req = httpRequest(`${url}/console/stream`, { headers: { Accept: 'text/event-stream' } }, (res) => {
+            if (res.statusCode !== 200) return reject(new Error(`console stream: ${res.statusCode}`));
+            let hello = false;
+            res.on('data', (chunk) => {
+              c.bytes += chunk.length;
+              for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at + marker.length)) c.rows += 1;
+              if (!hello && chunk.includes('event:hello')) {
+                hello = true;
+                resolve(c);
+              }
+            });
+            res.on('close', () => (c.closed = true));
+            res.on('error', () => undefined);
+          });
+          c.req.on('error', reject);
+          c.req.end();
+        }),
+    ),
+  );
+  return { consoles, close: () => consoles.forEach((c) => c.req.destroy()) };
+}
+
+/**
+ * (i) NorCap create with no console connected, then with `consoles` (20) connected and
+ * reading, on one server, alternated `rounds` times so that a noisy moment hits both alike; the
+ * figure is the ratio of the p99 medians (and of req/s). Every console must have received every
+ * row created while it was connected (none dropped as too slow).
+ */
+async function withConsoles(mode) {
+  const server = await startServer(mode);
+  const n = config.consoles;
+  const none = [];
+  const some = [];
+  let fewest = Infinity;
+  try {
+    for (let i = 0; i < config.consoleRounds; i++) {
+      none.push(await measured(`${mode}: (i) NorCap create, no console`, server.url, norcapCreate()));
+      const open = await openConsoles(server.url, n);
+      try {
+        const result = await measured(`${mode}: (i) NorCap create, ${n} consoles connected`, server.url, norcapCreate());
+        some.push(result);
+        // The rows of the warm-up and of the measured run, all of them, reached every console.
+        for (const c of open.consoles) {
+          if (c.closed) throw new Error('a console was dropped during the run');
+          fewest = Math.min(fewest, c.rows / result.requests);
+        }
+      } finally {
+        open.close();
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  const mid = (xs, f) => median(xs.map((x) => x[f]));
+  const out = {
+    mode,
+    consoles: n,
+    rounds: config.consoleRounds,
+    none: { rps: round(mid(none, 'rps')), p99: mid(none, 'p99'), mean: round(mid(none, 'mean'), 2) },
+    some: { rps: round(mid(some, 'rps')), p99: mid(some, 'p99'), mean: round(mid(some, 'mean'), 2) },
+    rowsPerRequestFewest: round(fewest, 3),
+  };
+  out.p99Ratio = round(out.some.p99 / out.none.p99, 3);
+  out.rpsRatio = round(out.some.rps / out.none.rps, 3);
+  console.log(`[${elapsed()}] ${mode}: (i) ${n} consoles: p99 ${out.some.p99} vs ${out.none.p99} ms (${out.p99Ratio}×), ${out.some.rps} vs ${out.none.rps} req/s; every console got ≥ ${out.rowsPerRequestFewest} rows per measured request`);
+  return out;
+}
+
 /** Runs one part; a failure (errors under load, a server that would not start) becomes a note, and the run goes on. */
 async function section(label, fn) {
   try {
@@ -293,6 +378,7 @@ try {
   if (wanted('f')) for (const mode of config.modes) results.persisted[mode] = await section(`(f), ${mode}`, () => persisted(mode, dir));
   if (wanted('g')) results.start = await section('(g)', () => startup());
   if (wanted('h')) results.postgres = await section('(h)', () => postgres(results.runs.at(-1)?.bare));
+  if (wanted('i')) for (const mode of config.modes) results.consoles[mode] = await section(`(i), ${mode}`, () => withConsoles(mode));
   if (results.postgres?.skipped) console.log(`(h) PostgreSQL skipped: ${results.postgres.skipped}`);
 } finally {
   await rm(dir, { recursive: true, force: true });

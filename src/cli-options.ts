@@ -13,6 +13,7 @@ export interface CliOptions extends SandboxOptions {
   autoAdvance: boolean;
   cors: boolean;
   repairData: boolean;
+  console: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -67,6 +68,7 @@ const BOOLEAN_FLAGS = [
   { key: 'cors', env: 'SANDBOX_CORS' },
   { key: 'repairData', env: 'SANDBOX_REPAIR_DATA' },
   { key: 'openSignup', env: 'SANDBOX_OPEN_SIGNUP' },
+  { key: 'console', env: 'SANDBOX_CONSOLE' },
 ] as const;
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
@@ -109,6 +111,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--auto-advance', 'distributions progress through their statuses as the sandbox clock advances').env('SANDBOX_AUTO_ADVANCE'))
     .addOption(new Option('--coverage-out <file>', 'on shutdown, write the contract-coverage report (JSON) here and print it as a table on stdout').env('SANDBOX_COVERAGE_OUT'))
     .addOption(new Option('--no-cors', 'no CORS headers on the mocked APIs (on by default: any origin may call them from a browser)').env('SANDBOX_CORS'))
+    .addOption(new Option('--no-console', 'no console page at /console (on by default: the live journal, records, clock, faults and coverage of a workspace)').env('SANDBOX_CONSOLE'))
     .addOption(new Option('--frozen-clock <iso>', 'freeze the sandbox clock at this instant (only POST /_sandbox/clock/advance moves it)').env('SANDBOX_FROZEN_AT').argParser(instant))
     .addOption(new Option('--open-signup', 'with --admin-token, let anyone create a workspace (POST /_sandbox/workspaces), rate-limited per client address').env('SANDBOX_OPEN_SIGNUP'))
     .addOption(new Option('--workspace-ttl <duration>', 'delete a workspace idle this long: seconds, or e.g. 12h, 7d (default 7d)').env('SANDBOX_WORKSPACE_TTL').argParser(duration('workspace-ttl')))
@@ -142,6 +145,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     allowedHost?: string[];
     autoAdvance?: boolean;
     cors: boolean;
+    console: boolean;
     repairData?: boolean;
     coverageOut?: string;
     frozenClock?: Date;
@@ -153,8 +157,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     keepAliveTimeout?: number;
   }>();
   // Commander sets a boolean from its twin whenever the variable exists; read the word instead.
-  // SANDBOX_CORS names the feature, not the flag: SANDBOX_CORS=false is --no-cors.
-  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true, repairData: false, openSignup: false };
+  // SANDBOX_CORS names the feature, not the flag: SANDBOX_CORS=false is --no-cors (and SANDBOX_CONSOLE=false --no-console).
+  const flags = { strict: false, quiet: false, autoAdvance: false, cors: true, repairData: false, openSignup: false, console: true };
   for (const { key, env: name } of BOOLEAN_FLAGS) {
     if (program.getOptionValueSource(key) !== 'env') flags[key] = opts[key] === true;
     else flags[key] = booleanWord(program, name, String(env[name]));
@@ -174,6 +178,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     autoAdvance: flags.autoAdvance,
     cors: flags.cors,
     repairData: flags.repairData,
+    console: flags.console,
     workspaces: { openSignup: flags.openSignup, ttlSeconds: opts.workspaceTtl, max: opts.maxWorkspaces },
     timeouts: {
       ...(opts.headersTimeout !== undefined && { headersMs: opts.headersTimeout }),

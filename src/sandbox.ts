@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import { Router, type Express } from 'express';
 import { createApp, DEFAULT_BODY_LIMIT } from './app.js';
 import { openBackend } from './backends/index.js';
 import { DEFAULT_SERVER_TIMEOUTS, timeoutsProblem, type ServerTimeouts } from './server-timeouts.js';
@@ -21,6 +21,7 @@ import { routedContext } from './workspaces/current.js';
 import { enterWorkspace, workspaceControlPlane } from './workspaces/door.js';
 import { DEFAULT_WORKSPACE, WorkspaceRegistry, type WorkspaceCatalog, type WorkspaceStoreFactory } from './workspaces/registry.js';
 import { workspaceRoutes, type SignupPolicy } from './workspaces/routes.js';
+import { createConsole, type ConsoleOptions } from './console/index.js';
 
 export interface SandboxOptions {
   /** Seeds faker: fixtures, generated data and ids repeat run to run. */
@@ -70,6 +71,8 @@ export interface SandboxOptions {
   workspaces?: WorkspaceOptions;
   /** Connection timeouts of the server `start()` listens with (defaults: `DEFAULT_SERVER_TIMEOUTS`). */
   timeouts?: Partial<ServerTimeouts>;
+  /** The console page at `/console` (src/console/): on by default; `false` turns it off (`--no-console`). */
+  console?: boolean | ConsoleOptions;
 }
 
 export interface WorkspaceOptions {
@@ -154,7 +157,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const routed = workspaceControlPlane(workspaces, workspaceRoutes(workspaces, control.access, { open: ws.openSignup ?? false, perAddress: ws.signupRate }), bodyLimit);
-  const app = createApp(routedContext(ctx), { bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), control: routed, enter: enterWorkspace(workspaces), strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
+  const door = enterWorkspace(workspaces);
+  const sandboxConsole = options.console === false ? undefined : createConsole({ registry: workspaces, access: control.access, autoAdvance: options.autoAdvance ?? false, ...(typeof options.console === 'object' && { options: options.console }) });
+  // The console's routes and tap go before the door, its timeline after it (inside the workspace's scope).
+  const enter = sandboxConsole ? Router().use(sandboxConsole.beforeDoor, door, sandboxConsole.afterDoor) : door;
+  const app = createApp(routedContext(ctx), { bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), control: routed, enter, strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
   // Idle workspaces are deleted within a minute of expiring (and before every create).
   const sweeper = setInterval(() => void workspaces.sweep().catch(() => undefined), 60_000);
   sweeper.unref();
@@ -194,6 +201,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     async stop() {
       const s = server;
       server = undefined;
+      sandboxConsole?.close(); // its streams never end by themselves
       if (s) await closeServer(s, inFlight);
       control.access.listeningOn(undefined);
       clearInterval(sweeper);

@@ -32,6 +32,17 @@ export interface JournalFilter {
 export const DEFAULT_JOURNAL_SIZE = 1000;
 
 /**
+ * Told of every entry as it is appended and of every clear (the console's live feed listens,
+ * src/console/). `context` is what the recorder passed beside the entry (the journal observer
+ * passes the request's state). Listeners run synchronously inside `record`: they must only
+ * queue work, never do it.
+ */
+export interface JournalListener {
+  recorded(entry: JournalEntry, context: unknown): void;
+  cleared?(): void;
+}
+
+/**
  * The last `capacity` requests, in a ring buffer: recording is O(1) and memory stays bounded
  * however long the sandbox runs.
  *
@@ -44,16 +55,24 @@ export class RequestJournal {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private size = 0;
+  private readonly listeners = new Set<JournalListener>();
 
   constructor(readonly capacity = DEFAULT_JOURNAL_SIZE) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('journal capacity must be a positive integer');
     this.ring = new Array<JournalEntry | undefined>(capacity);
   }
 
-  record(entry: JournalEntry): void {
+  record(entry: JournalEntry, context?: unknown): void {
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
+    for (const listener of this.listeners) listener.recorded(entry, context);
+  }
+
+  /** Listens to appends and clears; returns the function that stops listening. */
+  subscribe(listener: JournalListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Matching entries, newest first, at most `limit` (default 100); `total` counts them all. */
@@ -76,5 +95,6 @@ export class RequestJournal {
     this.ring.fill(undefined);
     this.next = 0;
     this.size = 0;
+    for (const listener of this.listeners) listener.cleared?.();
   }
 }

@@ -63,7 +63,7 @@ export function journalObserver(deps: { journal: RequestJournal; coverage: Cover
         failure: failure ? { kind: failure.kind, message: failure.message, ...(failure.field ? { field: failure.field } : {}) } : null,
         fault: state.fault ?? null,
       };
-      deps.journal.record(entry);
+      deps.journal.record(entry, state); // the state goes to listeners (the console reads its capture)
     },
   };
 }

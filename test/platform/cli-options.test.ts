@@ -31,6 +31,7 @@ describe('command line', () => {
       allowedHosts: [],
       autoAdvance: false,
       cors: true,
+      console: true,
       repairData: false,
       coverageOut: undefined,
       frozenAt: undefined,
@@ -55,7 +56,7 @@ describe('command line', () => {
     const { options } = parse([
       '--port', '0', '--host', '::1', '--seed', '7', '--data', 'state.json', '--strict', '--quiet',
       '--admin-token', 's3cret', '--auto-advance', '--coverage-out', 'coverage.json', '--frozen-clock', '2024-04-20T12:00:00Z', '--no-cors',
-      '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5',
+      '--open-signup', '--workspace-ttl', '12h', '--max-workspaces', '5', '--no-console',
       '--headers-timeout', '3s', '--request-timeout', '20s', '--keep-alive-timeout', '4000',
     ]);
     expect(options).toEqual({
@@ -69,6 +70,7 @@ describe('command line', () => {
       allowedHosts: [],
       autoAdvance: true,
       cors: false,
+      console: false,
       repairData: false,
       coverageOut: 'coverage.json',
       frozenAt: new Date('2024-04-20T12:00:00Z'),
@@ -96,6 +98,7 @@ describe('command line', () => {
       SANDBOX_HEADERS_TIMEOUT: '5s',
       SANDBOX_REQUEST_TIMEOUT: '0',
       SANDBOX_KEEP_ALIVE_TIMEOUT: '1m',
+      SANDBOX_CONSOLE: 'off',
     });
     expect(options).toEqual({
       port: 5000,
@@ -108,6 +111,7 @@ describe('command line', () => {
       allowedHosts: [],
       autoAdvance: true,
       cors: false,
+      console: false,
       repairData: false,
       coverageOut: 'cov.json',
       frozenAt: new Date('2023-12-31T22:00:00Z'),

@@ -4,7 +4,7 @@ import { toIsoSecondsUtc } from '../../core/time-format.js';
 import { DISTRIBUTION_STATUSES, type Distribution, type DistributionStatus, type NovaData, type Owned, type PaymentStatus } from './types.js';
 
 /** Where each status may go; `executed` and `cancelled` are final (documented in the spec). */
-const MOVES: Record<DistributionStatus, readonly DistributionStatus[]> = {
+export const MOVES: Readonly<Record<DistributionStatus, readonly DistributionStatus[]>> = {
   draft: ['published', 'cancelled'],
   published: ['approved', 'cancelled'],
   approved: ['executed', 'cancelled'],

@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import type { JournalEntry, RequestJournal } from '../control-plane/journal.js';
+import type { RequestState } from '../core/pipeline/request-state.js';
+import { captureOf } from './capture.js';
+import { buildRow, type RequestRow } from './rows.js';
+
+/** Events gather this long (milliseconds) before a batch is built and sent. */
+export const DEFAULT_BATCH_MS = 40;
+
+/** What the stream sends of a request: everything but its exchange (headers, bodies, violations). */
+export type RowSummary = Omit<RequestRow, 'request' | 'response' | 'violations'> & { feed_seq: number; violations: number };
+
+function summaryOf({ request: _request, response: _response, violations, ...rest }: RequestRow, feedSeq: number): RowSummary {
+  return { ...rest, violations: violations.length, feed_seq: feedSeq };
+}
+
+/** A timeline event that is not a request: a clock move, a fault, a lifecycle move, a reset. */
+export type TimelineEvent =
+  | { kind: 'clock'; time: string; seconds: number; now: string; moved: Moved[] }
+  | { kind: 'fault_armed'; time: string; fault: { id: string; method: string; path: string; status: number | null; latency_ms: number; count: number } }
+  | { kind: 'fault_disarmed'; time: string; id: string | null }
+  | { kind: 'lifecycle'; time: string; api: string; id: string; from: string | null; to: string }
+  | { kind: 'reset'; time: string }
+  | { kind: 'cleared'; time: string };
+
+export interface Moved {
+  api: string;
+  id: string;
+  from: string;
+  to: string;
+}
+
+/** One event of the feed as the stream sends it: already serialized, once, for every subscriber. */
+export interface FeedItem {
+  seq: number;
+  /** The SSE event name: `request` or `timeline`. */
+  event: 'request' | 'timeline';
+  /** The whole event as JSON: a request's full row (its exchange too), for the detail view and the exports. */
+  data: string;
+  /** The journal seq of a request row. */
+  journalSeq?: number;
+  /**
+   * The SSE frame (`id:`, `event:`, `data:`), written as is to every console: for a request its
+   * summary (what the table, the filters and the timeline show), the rest fetched when opened.
+   */
+  frame: string;
+}
+
+/**
+ * A connected console: `send` gets the items of one batch together (one write per console per
+ * batch, however many rows it holds) and returns false once the console was dropped (too slow).
+ */
+export interface Subscriber {
+  send(items: readonly FeedItem[]): boolean;
+}
+
+type Pending = { request: JournalEntry; state: unknown; capture: ReturnType<typeof captureOf> } | { timeline: TimelineEvent };
+
+/**
+ * The live feed of one workspace's console: the requests its journal records and the timeline
+ * events of its controls, numbered (the stream's event ids), in a bounded ring. Recording only
+ * queues: rows are built (masked, serialized) once per batch, at most `batchMs` later, then
+ * handed to every subscriber in one write each. A reconnecting console resumes after the last id it saw.
+ *
+ * @example
+ * const feed = new ConsoleFeed(workspace.control.journal, () => workspace.ctx.clock.now());
+ * feed.subscribe({ send: (items) => res.write(items.map((i) => i.frame).join('')) }, lastEventId, (plan) => sayHello(plan));
+ */
+export class ConsoleFeed {
+  /** Changes whenever this feed is made (a restart): an id from another epoch means "start over". */
+  readonly epoch = randomBytes(6).toString('base64url');
+  readonly capacity: number;
+  private readonly ring: (FeedItem | undefined)[];
+  private next = 0;
+  private size = 0;
+  private seq = 0;
+  /** Request rows before this feed seq were cleared (the journal was cleared). */
+  private clearedBefore = 0;
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private readonly subscribers = new Set<Subscriber>();
+  readonly stop: () => void;
+
+  constructor(
+    journal: RequestJournal,
+    private readonly now: () => Date,
+    extraCapacity = 256,
+    /** How long events gather before they are built and sent (one write per console per batch). */
+    private readonly batchMs = DEFAULT_BATCH_MS,
+  ) {
+    this.capacity = journal.capacity + extraCapacity;
+    this.ring = new Array<FeedItem | undefined>(this.capacity);
+    // What the journal holds already (recorded before this feed existed), without its exchange.
+    for (const entry of journal.list({ limit: journal.capacity }).entries.reverse()) this.pending.push({ request: entry, state: undefined, capture: undefined });
+    this.flush();
+    this.stop = journal.subscribe({
+      recorded: (entry, state) => this.queue({ request: entry, state, capture: captureOf(state) }),
+      cleared: () => this.queue({ timeline: { kind: 'cleared', time: this.now().toISOString() } }),
+    });
+  }
+
+  /** Adds a timeline event (from the controls). */
+  add(event: TimelineEvent): void {
+    this.queue({ timeline: event });
+  }
+
+  /** The stream id of an item: `<epoch>.<seq>`. */
+  idOf(item: FeedItem): string {
+    return `${this.epoch}.${item.seq}`;
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /**
+   * Connects a console. `lastEventId` (the stream's `Last-Event-ID`) resumes after it; anything
+   * else (none, another epoch) gets everything kept. `hello` is told first whether the console
+   * starts over (`fresh`) and how many events it missed for good (`gap`); then the backlog is
+   * sent, then the live events.
+   */
+  subscribe(subscriber: Subscriber, lastEventId: string | undefined, hello: (plan: { fresh: boolean; gap: number }) => void): () => void {
+    this.flush(); // what is queued now goes in the backlog, not twice
+    const match = /^([A-Za-z0-9_-]+)\.(\d+)$/.exec(lastEventId ?? '');
+    const resume = match && match[1] === this.epoch && Number(match[2]) <= this.seq ? Number(match[2]) : undefined;
+    const backlog = this.items().filter((item) => resume === undefined || item.seq > resume);
+    const oldest = this.size === 0 ? this.seq + 1 : (this.ring[(this.next - this.size + this.capacity) % this.capacity] as FeedItem).seq;
+    hello({ fresh: resume === undefined, gap: resume !== undefined && oldest > resume + 1 ? oldest - resume - 1 : 0 });
+    if (backlog.length > 0 && !subscriber.send(backlog)) return () => undefined;
+    this.subscribers.add(subscriber);
+    return () => void this.subscribers.delete(subscriber);
+  }
+
+  /** Every kept item, oldest first, cleared request rows left out. */
+  items(): FeedItem[] {
+    const out: FeedItem[] = [];
+    for (let i = this.size; i >= 1; i--) {
+      const item = this.ring[(this.next - i + this.capacity) % this.capacity] as FeedItem;
+      if (item.event === 'request' && item.seq < this.clearedBefore) continue;
+      out.push(item);
+    }
+    return out;
+  }
+
+  /** The kept request rows, oldest first (the exports read them). */
+  rows(): RequestRow[] {
+    this.flush();
+    return this.items()
+      .filter((item) => item.event === 'request')
+      .map((item) => JSON.parse(item.data) as RequestRow);
+  }
+
+  /** One kept request's full row, by its journal seq (the detail view), or undefined once dropped or cleared. */
+  row(journalSeq: number): RequestRow | undefined {
+    this.flush();
+    const item = this.items().find((i) => i.journalSeq === journalSeq);
+    return item ? (JSON.parse(item.data) as RequestRow) : undefined;
+  }
+
+  /** The kept timeline events, oldest first. */
+  timeline(): { kind: string; [field: string]: unknown }[] {
+    this.flush();
+    return this.items()
+      .filter((item) => item.event === 'timeline')
+      .map((item) => JSON.parse(item.data) as { kind: string });
+  }
+
+  private queue(pending: Pending): void {
+    this.pending.push(pending);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // A person reads no faster than this; a batch costs each console one write, whatever it holds.
+    setTimeout(() => this.flush(), this.batchMs).unref();
+  }
+
+  /** Builds and sends what is queued. */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const built: FeedItem[] = [];
+    for (const pending of batch) {
+      const seq = ++this.seq;
+      let event: FeedItem['event'];
+      let data: string;
+      let summary: string | undefined;
+      let journalSeq: number | undefined;
+      if ('request' in pending) {
+        const row = buildRow(pending.request, pending.state as RequestState | undefined, pending.capture);
+        event = 'request';
+        data = JSON.stringify({ ...row, feed_seq: seq });
+        summary = JSON.stringify(summaryOf(row, seq));
+        journalSeq = row.seq;
+      } else {
+        if (pending.timeline.kind === 'cleared') this.clearedBefore = seq;
+        event = 'timeline';
+        data = JSON.stringify({ ...pending.timeline, feed_seq: seq });
+      }
+      // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
+      const item: FeedItem = { seq, event, data, ...(journalSeq !== undefined && { journalSeq }), frame: `id: ${this.epoch}.${seq}\nevent: ${event}\ndata: ${summary ?? data}\n\n` };
+      this.ring[this.next] = item;
+      this.next = (this.next + 1) % this.capacity;
+      this.size = Math.min(this.size + 1, this.capacity);
+      built.push(item);
+    }
+    for (const subscriber of this.subscribers) if (!subscriber.send(built)) this.subscribers.delete(subscriber);
+  }
+}

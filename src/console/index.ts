@@ -1,0 +1,56 @@
+import { Router, type RequestHandler } from 'express';
+import { isSandboxPath } from '../apis/index.js';
+import type { ControlAccess } from '../control-plane/admin-access.js';
+import type { WorkspaceRegistry } from '../workspaces/registry.js';
+import { captureExchanges } from './capture.js';
+import { controlEvents } from './control-events.js';
+import { FeedRegistry } from './feeds.js';
+import { FirstRun } from './first-run.js';
+import { mayCarryConsoleCookie } from './guard.js';
+import { consoleRoutes } from './routes.js';
+import { consoleCookie } from './session.js';
+import { OpenStreams, type StreamOptions } from './stream.js';
+
+export interface ConsoleOptions {
+  /** Heartbeat interval and slow-console bound of the stream. */
+  stream?: StreamOptions;
+}
+
+export interface SandboxConsole {
+  /** Before the workspace door: the console's routes, the exchange tap, the cookie for the controls. */
+  beforeDoor: RequestHandler;
+  /** After the door (inside the request's workspace scope): feeds made, control calls on the timeline. */
+  afterDoor: RequestHandler;
+  feeds: FeedRegistry;
+  /** The open streams (a bench or a test counts them). */
+  streams: OpenStreams;
+  /** Ends every open stream: called as the sandbox stops, which waits for every response. */
+  close(): void;
+}
+
+/**
+ * The sandbox console (`/console`): a page showing a workspace's requests live, its records,
+ * clock, faults and coverage. Its control buttons call the documented `/_sandbox` API: the
+ * page's cookie (HttpOnly, so its script never holds the key) becomes the `Authorization` of
+ * same-origin control calls that carry none.
+ *
+ * @example
+ * const console = createConsole({ registry, access, autoAdvance: false });
+ * app.use(console.beforeDoor, enterWorkspace(registry), console.afterDoor);
+ */
+export function createConsole(deps: { registry: WorkspaceRegistry; access: ControlAccess; autoAdvance: boolean; options?: ConsoleOptions }): SandboxConsole {
+  const feeds = new FeedRegistry();
+  const firstRun = new FirstRun(deps.registry.defaultWorkspace, deps.autoAdvance);
+  const streams = new OpenStreams();
+  const before = Router();
+  before.use(consoleRoutes({ registry: deps.registry, access: deps.access, feeds, firstRun, streams, ...(deps.options?.stream && { stream: deps.options.stream }) }));
+  before.use(captureExchanges());
+  before.use(function consoleCookieForControls(req, _res, next) {
+    if (isSandboxPath(req.path) && req.headers.authorization === undefined) {
+      const secret = consoleCookie(req);
+      if (secret !== undefined && mayCarryConsoleCookie(deps.access.hosts, req)) req.headers.authorization = `Bearer ${secret}`;
+    }
+    next();
+  } satisfies RequestHandler);
+  return { beforeDoor: before, afterDoor: controlEvents(feeds), feeds, streams, close: () => streams.closeAll() };
+}

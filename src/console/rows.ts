@@ -1,0 +1,144 @@
+import type { JournalEntry } from '../control-plane/journal.js';
+import type { RequestState } from '../core/pipeline/request-state.js';
+import type { RawCapture } from './capture.js';
+import { maskHeaders, maskQuery, maskValue, SecretSet } from './mask.js';
+
+/** One contract violation, as the detail view lists it. */
+export interface Violation {
+  /** `request` or `response` (`--strict`). */
+  in: 'request' | 'response';
+  /** Where, as a JSON pointer into the body (`/newDistributions/0/amountCents`), or `''` for the request as a whole. */
+  pointer: string;
+  /** What the spec expects there. */
+  expected: string;
+  /** What was sent there (JSON), when the body holds it. */
+  actual: string | null;
+  /** The spec operation: `createDistributions (POST /v3/custody/distributions)`. */
+  operation: string | null;
+  message: string;
+}
+
+export interface ShownBody {
+  /** Parsed JSON or form fields, masked; or text. */
+  value: unknown;
+  /** `json`, `text`, `none`. */
+  kind: 'json' | 'text' | 'none';
+  truncated?: boolean;
+  note?: string;
+}
+
+/** A request as the console shows it: the journal entry plus its masked exchange. */
+export interface RequestRow extends Omit<JournalEntry, 'path'> {
+  kind: 'request';
+  path: string;
+  query: string;
+  replayed: boolean;
+  idempotency_key: string | null;
+  violations: Violation[];
+  request: { headers: Record<string, string>; body: ShownBody };
+  response: { headers: Record<string, string>; body: ShownBody };
+}
+
+/**
+ * Builds the row of a journal entry, off the request path (the feed builds rows after the
+ * response is out). Every secret the exchange carries is learnt first, then masked everywhere.
+ */
+export function buildRow(entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined): RequestRow {
+  const secrets = new SecretSet();
+  const requestHeaders = capture?.requestHeaders ?? {};
+  for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
+    const value = requestHeaders[name];
+    if (typeof value === 'string') secrets.addAuthorization(value);
+  }
+  const requestBody = capture?.requestBody;
+  secrets.addFields(requestBody);
+  const responseText = capture ? Buffer.concat(capture.responseChunks).toString('utf8') : '';
+  const responseType = String(capture?.responseHeaders['content-type'] ?? '');
+  let responseJson: unknown;
+  if (/json/i.test(responseType) && !capture?.truncated) {
+    try {
+      responseJson = JSON.parse(responseText);
+      secrets.addFields(responseJson);
+    } catch {
+      responseJson = undefined;
+    }
+  }
+
+  const requestShown: ShownBody =
+    requestBody === undefined || (typeof requestBody === 'object' && requestBody !== null && !Buffer.isBuffer(requestBody) && Object.keys(requestBody).length === 0 && !Array.isArray(requestBody))
+      ? { kind: 'none', value: null, ...(requestBody === undefined && entry.method !== 'GET' && entry.method !== 'HEAD' ? { note: 'not read: the request was answered before its body was parsed' } : {}) }
+      : Buffer.isBuffer(requestBody) || typeof requestBody === 'string'
+        ? { kind: 'text', value: secrets.scrub(String(requestBody)) }
+        : { kind: 'json', value: maskValue(requestBody, secrets) };
+  const responseShown: ShownBody = !capture
+    ? { kind: 'none', value: null, note: 'not captured' }
+    : responseText === ''
+      ? { kind: 'none', value: null }
+      : responseJson !== undefined
+        ? { kind: 'json', value: maskValue(responseJson, secrets) }
+        : { kind: 'text', value: secrets.scrub(responseText), ...(capture.truncated && { truncated: true }) };
+
+  const headerValue = (name: string): string | undefined => {
+    const value = requestHeaders[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const idempotencyKey = headerValue('idempotency-key');
+  return {
+    ...entry,
+    kind: 'request',
+    path: secrets.scrub(entry.path),
+    query: maskQuery(capture?.query ?? '', secrets),
+    problems: entry.problems.map((problem) => secrets.scrub(problem)),
+    failure: entry.failure && { ...entry.failure, message: secrets.scrub(entry.failure.message) },
+    replayed: String(capture?.responseHeaders['idempotent-replayed'] ?? '') === 'true',
+    idempotency_key: idempotencyKey === undefined ? null : secrets.scrub(idempotencyKey),
+    violations: violationsOf(entry, state, requestBody, secrets),
+    request: { headers: maskHeaders(requestHeaders, secrets), body: requestShown },
+    response: { headers: maskHeaders(capture?.responseHeaders ?? {}, secrets), body: responseShown },
+  };
+}
+
+/** `newDistributions[1].accountId` → `/newDistributions/1/accountId` (RFC 6901). */
+export function toPointer(field: string): string {
+  const parts = field.match(/[^.[\]]+/g) ?? [];
+  return parts.map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+function valueAt(body: unknown, pointer: string): unknown {
+  let node = body;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function violationsOf(entry: JournalEntry, state: RequestState | undefined, body: unknown, secrets: SecretSet): Violation[] {
+  const op = state?.operation;
+  const operation = op ? `${op.operationId} (${op.method} ${op.path})` : null;
+  const out: Violation[] = [];
+  if (!entry.api) {
+    out.push({ in: 'request', pointer: '', expected: 'a path one of the mocked APIs serves', actual: JSON.stringify(`${entry.method} ${secrets.scrub(entry.path)}`), operation: null, message: secrets.scrub(entry.problems[0] ?? 'no API serves this path') });
+  } else if (!entry.operation) {
+    out.push({ in: 'request', pointer: '', expected: `a documented operation of openapi/${entry.api}.yaml`, actual: JSON.stringify(`${entry.method} ${secrets.scrub(entry.path)}`), operation: null, message: secrets.scrub(entry.problems[0] ?? '') });
+  } else if (!entry.matched_contract && entry.failure) {
+    const { field, message } = entry.failure;
+    const inBody = field !== undefined && !/^(query parameter|path parameter|header) /.test(message);
+    const pointer = inBody && field !== undefined ? toPointer(field) : '';
+    const expected = field !== undefined && message.includes(field) ? message.slice(message.indexOf(field) + field.length).trim() : message;
+    const actual = inBody ? valueAt(body, pointer) : undefined;
+    out.push({
+      in: 'request',
+      pointer,
+      expected: secrets.scrub(expected || message),
+      actual: actual === undefined ? null : JSON.stringify(maskValue(actual, secrets)),
+      operation,
+      message: secrets.scrub(message),
+    });
+  }
+  for (const problem of state?.contractViolation ?? []) {
+    out.push({ in: 'response', pointer: '', expected: 'a response the spec documents', actual: null, operation, message: secrets.scrub(problem) });
+  }
+  return out;
+}
