@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JournalEntry, RequestJournal } from '../control-plane/journal.js';
 import type { RequestState } from '../core/pipeline/request-state.js';
-import { captureOf } from './capture.js';
+import { captureOf, type RawCapture } from './capture.js';
 import { buildRow, type RequestRow } from './rows.js';
 
 /** Events gather this long (milliseconds) before a batch is built and sent. */
@@ -182,23 +182,17 @@ export class ConsoleFeed {
     const built: FeedItem[] = [];
     for (const pending of batch) {
       const seq = ++this.seq;
-      let event: FeedItem['event'];
-      let data: string;
-      let summary: string | undefined;
-      let journalSeq: number | undefined;
+      let item: FeedItem;
       if ('request' in pending) {
-        const row = buildRow(pending.request, pending.state as RequestState | undefined, pending.capture);
-        event = 'request';
-        data = JSON.stringify({ ...row, feed_seq: seq });
-        summary = JSON.stringify(summaryOf(row, seq));
-        journalSeq = row.seq;
+        // Built when first read (a console connected, a row opened, an export), not per request:
+        // with no console open, a request costs the console its raw capture and nothing more.
+        item = lazyRequestItem(this.epoch, seq, pending.request, pending.state as RequestState | undefined, pending.capture);
       } else {
         if (pending.timeline.kind === 'cleared') this.clearedBefore = seq;
-        event = 'timeline';
-        data = JSON.stringify({ ...pending.timeline, feed_seq: seq });
+        // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
+        const data = JSON.stringify({ ...pending.timeline, feed_seq: seq });
+        item = { seq, event: 'timeline', data, frame: `id: ${this.epoch}.${seq}\nevent: timeline\ndata: ${data}\n\n` };
       }
-      // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
-      const item: FeedItem = { seq, event, data, ...(journalSeq !== undefined && { journalSeq }), frame: `id: ${this.epoch}.${seq}\nevent: ${event}\ndata: ${summary ?? data}\n\n` };
       this.ring[this.next] = item;
       this.next = (this.next + 1) % this.capacity;
       this.size = Math.min(this.size + 1, this.capacity);
@@ -206,4 +200,29 @@ export class ConsoleFeed {
     }
     for (const subscriber of this.subscribers) if (!subscriber.send(built)) this.subscribers.delete(subscriber);
   }
+}
+
+/** A request's feed item whose row, JSON and SSE frame are made on first read, once. */
+function lazyRequestItem(epoch: string, seq: number, entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined): FeedItem {
+  let built: { data: string; frame: string } | undefined;
+  const build = (): { data: string; frame: string } => {
+    if (!built) {
+      const row = buildRow(entry, state, capture);
+      // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
+      const data = JSON.stringify({ ...row, feed_seq: seq });
+      built = { data, frame: `id: ${epoch}.${seq}\nevent: request\ndata: ${JSON.stringify(summaryOf(row, seq))}\n\n` };
+    }
+    return built;
+  };
+  return {
+    seq,
+    event: 'request',
+    journalSeq: entry.seq,
+    get data() {
+      return build().data;
+    },
+    get frame() {
+      return build().frame;
+    },
+  };
 }
