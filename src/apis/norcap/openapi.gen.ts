@@ -67,6 +67,7 @@ export interface components {
             /** @description Array of distribution requests (1 to 500). */
             newDistributions: components["schemas"]["NewDistribution"][];
         };
+        /** @description Either a linked account (`accountId`) or bank details (`bankId` and `bankAccountId`), never both and never neither; `null` counts as absent. `anyOf` and `not` say so for tools; the server answers a breach with the documented `1400` messages (`x-sandbox-enforced-by-rules` names the keywords the request validator leaves to those rules, so the exact message wins). */
         NewDistribution: {
             /**
              * @description The brokerage account ID (e.g. "NC95156").
@@ -84,7 +85,7 @@ export interface components {
              */
             accountId?: string | null;
             /**
-             * @description For US banks: the 9-digit routing number; for international banks: the BIC/SWIFT code (8 or 11 characters). Required if accountId is not provided.
+             * @description For US banks: the 9-digit routing number; for international banks: the BIC/SWIFT code (8 or 11 characters). Required if accountId is not provided. A value of neither shape is a `400` `1400` naming the bankId.
              * @example 012345678
              */
             bankId?: string | null;
