@@ -14,7 +14,10 @@ export interface OperationRef {
 }
 
 interface CompiledOperation extends OperationRef {
+  /** The template as a regex, one capture group per path parameter. */
   regex: RegExp;
+  /** The template's parameter names, in the order of the regex's groups. */
+  parameterNames: string[];
   literal: boolean;
 }
 
@@ -45,7 +48,8 @@ export class OperationIndex {
           statuses: Object.keys(operation.responses),
           operation,
           literal: !path.includes('{'),
-          regex: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+          parameterNames: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string),
+          regex: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)')}/?$`),
         });
       }
     }
@@ -66,6 +70,29 @@ export class OperationIndex {
   match(method: string, path: string): OperationRef | undefined {
     const upper = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     return this.compiled.find((op) => op.method === upper && op.regex.test(path));
+  }
+
+  /**
+   * The path parameters of `path` under the operation's template (`/v1/contacts/{contact_id}` →
+   * `{ contact_id }`), percent-decoded as express decodes route parameters (a malformed escape,
+   * which the request validator refuses first, is kept as sent).
+   *
+   * @example
+   * index.parametersOf(op, '/v1/contacts/cnt_1'); // { contact_id: 'cnt_1' }
+   */
+  parametersOf(operation: OperationRef, path: string): Record<string, string> {
+    const compiled = operation as CompiledOperation;
+    const match = compiled.regex.exec(path);
+    const params: Record<string, string> = {};
+    compiled.parameterNames.forEach((name, i) => {
+      const raw = match?.[i + 1] ?? '';
+      try {
+        params[name] = decodeURIComponent(raw);
+      } catch {
+        params[name] = raw;
+      }
+    });
+    return params;
   }
 
   /** True when some operation has this path, whatever its method (405 rather than 404). */

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from '../errors.js';
-import type { OperationRef } from '../contract/operations.js';
+import { OperationIndex } from '../contract/operations.js';
 
 /** One named step of a pipeline: express's middleware signature, so any middleware is one. */
 export type Step = RequestHandler;
@@ -65,51 +65,7 @@ export function byOperation<Id extends string>(handlers: Record<Id, Step>): Step
     const operation = res.locals.request.operation;
     const handler = operation && table.get(operation.operationId);
     if (!operation || !handler) fail({ kind: 'not_found', status: 404, message: 'no such route' });
-    req.params = pathParameters(operation, req.path);
+    req.params = OperationIndex.for(operation.api).parametersOf(operation, req.path);
     return handler(req, res, next);
   };
-}
-
-const compiled = new WeakMap<OperationRef, { regex: RegExp; names: string[] }>();
-
-/**
- * The path parameters of `path` under the operation's template (`/v1/contacts/{contact_id}` →
- * `{ contact_id }`), percent-decoded as express decodes route parameters; a malformed escape is
- * a 400, as in express.
- */
-export function pathParameters(operation: OperationRef, path: string): Record<string, string> {
-  let template = compiled.get(operation);
-  if (!template) {
-    const names: string[] = [];
-    const source = operation.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'));
-    template = { regex: new RegExp(`^${source}/?$`), names };
-    compiled.set(operation, template);
-  }
-  const params: Record<string, string> = {};
-  if (template.names.length === 0) return params;
-  const match = template.regex.exec(path);
-  template.names.forEach((name, i) => {
-    const raw = match?.[i + 1] ?? '';
-    try {
-      params[name] = decodeURIComponent(raw);
-    } catch {
-      fail({ kind: 'validation', status: 400, field: name, message: `path parameter ${name} is not valid percent-encoding` });
-    }
-  });
-  return params;
-}
-
-/**
- * A step that applies only to the operations `applies` picks (by the operation the door resolved).
- *
- * @example
- * onlyFor((op) => op.operationId === 'listDistributions', literalQueryKeys(...))
- */
-export function onlyFor(applies: (operation: OperationRef) => boolean, step: Step): Step {
-  const named = function onlyForSomeOperations(req: Request, res: Response, next: NextFunction) {
-    const operation = res.locals.request.operation;
-    return operation && applies(operation) ? step(req, res, next) : next();
-  };
-  Object.defineProperty(named, 'name', { value: `${step.name || 'step'}ForSomeOperations` });
-  return named;
 }
