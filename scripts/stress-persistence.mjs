@@ -3,14 +3,11 @@
 // each restart replaying what the last kill left; after each file's rounds, reopen it and
 // compare what was acknowledged with what was recovered. Exits 1 on any lost acknowledged put
 // or delete. Needs `npm run build` first (the npm script does it).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { lossesOf, newLedger, writeThenKill } from './crash-ledger.mjs';
 import { EmbeddedStore } from '../dist/backends/embedded/embedded-store.js';
 import { FilePersistence } from '../dist/backends/embedded/file-persistence.js';
 
@@ -22,7 +19,6 @@ const { values } = parseArgs({
     'compact-after': { type: 'string', default: '2048' },
   },
 });
-const WRITER = fileURLToPath(new URL('crash-writer.mjs', import.meta.url));
 const cycles = Number(values.cycles);
 const roundsPerFile = Number(values['rounds-per-file']);
 let seed = Number(values.seed);
@@ -33,21 +29,19 @@ const totals = { cycles: 0, acknowledged: 0, lostPuts: 0, resurrectedDeletes: 0,
 try {
   for (let done = 0; done < cycles; ) {
     const file = join(dir, `file-${totals.files++}.json`);
-    const ledger = { present: new Set(), deleted: new Set(), deleting: new Set() };
+    const ledger = newLedger();
     for (let round = 1; round <= roundsPerFile && done < cycles; round++, done++) {
       const killAfter = 1 + Math.floor(random() * 2500);
-      totals.acknowledged += await writeThenKill(file, round, killAfter, ledger);
+      totals.acknowledged += await writeThenKill(ledger, { file, round, killAfter, compactAfter: values['compact-after'] });
       totals.cycles++;
     }
     const store = await EmbeddedStore.open({ fixtures: () => ({ things: {} }), persistence: new FilePersistence(file) });
     const stored = new Set(Object.keys(store.data.things));
     await store.close();
-    // A put whose delete was in flight at a kill may be gone by right: the delete was durable
-    // before its acknowledgement. Counted apart, as landed in-flight deletes, not as losses.
-    const inFlightLanded = [...ledger.deleting].filter((id) => !stored.has(id));
-    const lost = [...ledger.present].filter((id) => !stored.has(id) && !ledger.deleting.has(id));
-    const back = [...ledger.deleted].filter((id) => stored.has(id));
-    totals.inFlightDeletesLanded += inFlightLanded.length;
+    // A put whose delete was in flight at a kill may be gone by right (durable before its
+    // acknowledgement): counted apart, as landed in-flight deletes, not as losses.
+    const { lostPuts: lost, undoneDeletes: back, landedInFlightDeletes } = lossesOf(ledger, stored);
+    totals.inFlightDeletesLanded += landedInFlightDeletes;
     totals.lostPuts += lost.length;
     totals.resurrectedDeletes += back.length;
     if (lost.length + back.length > 0) console.log(`${file}: ${lost.length} acknowledged puts lost (${lost.slice(0, 5).join(' ')}…), ${back.length} acknowledged deletes undone`);
@@ -58,26 +52,3 @@ try {
 }
 console.log(`\nseed ${values.seed}: ${totals.cycles} kill -9 cycles over ${totals.files} files, compaction after ${values['compact-after']} bytes; ${totals.acknowledged} acknowledged changes, ${totals.lostPuts} acknowledged puts lost, ${totals.resurrectedDeletes} acknowledged deletes undone (and ${totals.inFlightDeletesLanded} deletes in flight at a kill had landed, as they may)`);
 process.exit(totals.lostPuts + totals.resurrectedDeletes === 0 ? 0 : 1);
-
-async function writeThenKill(file, round, killAfter, { present, deleted, deleting }) {
-  const child = spawn(process.execPath, [WRITER, file, String(round), values['compact-after']], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'close');
-  let acknowledged = 0;
-  for await (const line of createInterface({ input: child.stdout })) {
-    const id = line.slice(1);
-    if (line.startsWith('~')) {
-      deleting.add(id); // a delete begun: it may land without its acknowledgement
-      continue;
-    }
-    if (line.startsWith('+')) present.add(id);
-    else if (line.startsWith('-')) {
-      present.delete(id);
-      deleting.delete(id);
-      deleted.add(id);
-    } else continue;
-    if (++acknowledged === killAfter) child.kill('SIGKILL');
-  }
-  const [code, signal] = await exited;
-  if (signal !== 'SIGKILL') throw new Error(`the writer ended with ${code ?? signal} before its kill`);
-  return acknowledged;
-}

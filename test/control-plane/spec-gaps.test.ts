@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import { loadSpec } from '../../src/core/contract/spec.js';
-import type { Sandbox } from '../../src/sandbox.js';
-import { expectContract, testSandbox } from '../support/harness.js';
+import { expectContract, sandboxPerTest } from '../support/harness.js';
 import { controlAs, keyOf, newWorkspace, warmUpValidators } from '../workspaces/helpers.js';
 import { expectProblem } from './helpers.js';
 
@@ -11,15 +10,7 @@ import { expectProblem } from './helpers.js';
 
 warmUpValidators();
 
-const sandboxes: Sandbox[] = [];
-async function sandbox(options: Parameters<typeof testSandbox>[0] = {}): Promise<Sandbox> {
-  const sb = await testSandbox(options);
-  sandboxes.push(sb);
-  return sb;
-}
-afterEach(async () => {
-  for (const sb of sandboxes.splice(0)) await sb.stop();
-});
+const sandbox = sandboxPerTest();
 
 type Schemas = Record<string, { properties?: Record<string, { enum?: string[] }>; enum?: string[] }>;
 const schemas = (api: 'norcap' | 'nova' | 'sandbox') => loadSpec(api).components?.schemas as Schemas;

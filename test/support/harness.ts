@@ -1,4 +1,4 @@
-import { afterAll, expect } from '@jest/globals';
+import { afterAll, afterEach, expect } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ResponseContract } from '../../src/core/contract/responses.js';
 import type { ApiName } from '../../src/core/contract/spec.js';
@@ -36,6 +36,25 @@ export async function testSandbox(options: SandboxOptions = {}): Promise<Sandbox
   const sandbox = await createSandbox({ seed: 1, frozenAt: T0, database: schema.url, databaseSchema: schema.name, ...options });
   opened.push({ sandbox, schema });
   return sandbox;
+}
+
+/**
+ * A `testSandbox` for each test that asks, stopped after that test (registers the `afterEach`).
+ *
+ * @example
+ * const sandbox = sandboxPerTest();
+ * test('…', async () => { const sb = await sandbox({ adminToken: 't' }); … });
+ */
+export function sandboxPerTest(): (options?: SandboxOptions) => Promise<Sandbox> {
+  const started: Sandbox[] = [];
+  afterEach(async () => {
+    for (const sb of started.splice(0)) await sb.stop();
+  });
+  return async (options = {}) => {
+    const sb = await testSandbox(options);
+    started.push(sb);
+    return sb;
+  };
 }
 
 /** The sandbox's embedded store, for a test about its internals (it fails under the PostgreSQL run). */

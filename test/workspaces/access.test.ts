@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
-import type { Sandbox } from '../../src/sandbox.js';
+import { describe, expect, test } from '@jest/globals';
 import { create as norcapCreate, get as norcapGet, item as defaultNorcapItem, PATH } from '../norcap/helpers.js';
 import { NovaClient } from '../nova/helpers.js';
 import { expectProblem } from '../control-plane/helpers.js';
-import { testSandbox } from '../support/harness.js';
+import { sandboxPerTest } from '../support/harness.js';
 import { warmUpValidators, controlAs, keyOf, newWorkspace, norcapAuthOf, norcapItem, novaClientOf, postWorkspace } from './helpers.js';
 
 warmUpValidators();
 
 const ADMIN = 'Bearer admin-s3cret';
-const sandboxes: Sandbox[] = [];
-async function sandbox(options: Parameters<typeof testSandbox>[0] = {}): Promise<Sandbox> {
-  const sb = await testSandbox(options);
-  sandboxes.push(sb);
-  return sb;
-}
-afterEach(async () => {
-  for (const sb of sandboxes.splice(0)) await sb.stop();
-});
+const sandbox = sandboxPerTest();
 
 describe('who may create a workspace', () => {
   test('on loopback without an admin token: anyone', async () => {
