@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,4 +131,35 @@ describe('a client that sends its whole oversize body reads the answer (lingerin
     }
     expect(codes).toEqual(Array.from({ length: 200 }, () => '413'));
   }, 120_000);
+
+  test('the lingering is bounded: a client that never stops sending is cut by the 2 s or 16 MiB bound, long before 256 MiB', async () => {
+    const { hostname, port } = new URL(base);
+    const chunk = Buffer.alloc(256 * 1024, 0x61);
+    const outcome = await new Promise<{ answer: string; sent: number }>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      let answer = '';
+      let sent = 0;
+      let open = true;
+      const pump = (): void => {
+        // Stops at 256 MiB whatever happens: far past the bound, so a missing bound shows.
+        while (open && sent < 256 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        if (open) socket.end();
+      };
+      socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+      socket.on('error', () => undefined); // the cut: EPIPE or a reset once the server destroyed the socket
+      socket.on('close', () => {
+        open = false;
+        resolve({ answer, sent });
+      });
+      socket.write(`POST /v1/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${novaToken}\r\nContent-Type: application/json\r\nContent-Length: 2000000000\r\n\r\n`);
+      pump();
+    });
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 413 /);
+    // At most 16 MiB discarded (or 2 s of sending), plus what the kernel's buffers held at the cut.
+    expect(outcome.sent).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
 });
+
