@@ -1,8 +1,9 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { ApiFailure, fail } from '../core/errors.js';
 import { renderFailures } from '../core/pipeline/render-failure.js';
-import { JSON_MEDIA_TYPES, requestValidation } from '../core/validation.js';
+import { requestValidation } from '../core/validation.js';
+import { jsonBody } from '../core/pipeline/body.js';
 import type { ControlAccess } from '../control-plane/admin-access.js';
 import { renderProblem } from '../control-plane/problem.js';
 import { currentScope } from './current.js';
@@ -129,7 +130,8 @@ export function workspaceRoutes(registry: WorkspaceRegistry, access: ControlAcce
   };
 
   const router = Router();
-  router.use(express.json({ limit: documentedBound('sandbox', 'controlBodyLimitBytes'), type: JSON_MEDIA_TYPES }));
+  // The controls' body step, as control-plane.ts uses it: an announced oversize body is refused unread.
+  router.use(jsonBody(`${documentedBound('sandbox', 'controlBodyLimitBytes')}b`));
   router.use(requestValidation('sandbox'));
   router.post('/_sandbox/workspaces', mayCreate, async function createWorkspace(_req, res) {
     const created = await registry.create();

@@ -85,6 +85,7 @@ describe('a body announced over the limit is answered at once, without being sen
     ['Nova /v1/contacts', '/v1/contacts', 'nova', 413, 'body_too_large'],
     ['NorCap create', '/v3/custody/distributions', { ...JSON_TYPE, Authorization: 'Bearer sandbox:sandbox_api_key' }, 400, '1400'],
     ['the controls', '/_sandbox/faults', JSON_TYPE, 413, 'problem'],
+    ['the workspace controls', '/_sandbox/workspaces', JSON_TYPE, 413, 'problem'],
   ] as const)('%s', async (_name, path, headers, status, code) => {
     const sent = headers === 'nova' ? { ...JSON_TYPE, Authorization: `Bearer ${novaToken}` } : headers;
     const answer = await announce(path, sent, FIVE_MB);
