@@ -99,6 +99,36 @@ for (const factory of STORE_FACTORIES) {
       expect(found).toEqual([{ text: 'first' }, undefined, { id: 'b1', owner: 'bob', n: 2 }, undefined, { id: 'b1', owner: 'bob', n: 2 }]);
     });
 
+    test('keepAtMost: the oldest beyond the bound go, then the expired among the oldest `scan`; other owners untouched', async () => {
+      const store = await open();
+      const alice = async () => (await store.scan('items', 'alice')).map((item) => item.id);
+      // alice has a1 (n 1) and a2 (n 3); two more make four, the bound keeps three.
+      await store.commit((tx) => {
+        tx.put('items', 'a3', { id: 'a3', owner: 'alice', n: 4 });
+        tx.put('items', 'a4', { id: 'a4', owner: 'alice', n: 5 });
+        tx.keepAtMost('items', 'alice', 3);
+      });
+      expect(await alice()).toEqual(['a2', 'a3', 'a4']);
+      // Under the bound, the expired (n at or before 4) among the two oldest go: a2 and a3, not a4.
+      await store.commit((tx) => {
+        tx.put('items', 'a5', { id: 'a5', owner: 'alice', n: 6 });
+        tx.keepAtMost('items', 'alice', 10, { field: 'n', atOrBeforeMs: 4, scan: 2 });
+      });
+      expect(await alice()).toEqual(['a4', 'a5']);
+      // Only the oldest `scan` are looked at: with scan 1 and everything expired, one goes.
+      await store.commit((tx) => {
+        tx.put('items', 'a6', { id: 'a6', owner: 'alice', n: 7 });
+        tx.keepAtMost('items', 'alice', 10, { field: 'n', atOrBeforeMs: 100, scan: 1 });
+      });
+      expect(await alice()).toEqual(['a5', 'a6']);
+      // Nothing to drop: nothing changes.
+      await store.commit((tx) => tx.keepAtMost('items', 'alice', 10, { field: 'n', atOrBeforeMs: 0, scan: 5 }));
+      expect(await alice()).toEqual(['a5', 'a6']);
+      expect(await store.count('items', 'alice')).toBe(2);
+      expect(await store.count('items', 'bob')).toBe(1);
+      expect(await store.get('items', 'b1')).toEqual({ id: 'b1', owner: 'bob', n: 2 });
+    });
+
     test('a record reads back as it was stored: key order, nesting, unicode and \\u0000 in strings', async () => {
       const store = await open();
       const odd = { id: 'odd', owner: 'zed', n: 0, z: 1, a: { y: [1, 'two', null], b: false }, s: 'nul\u0000 é 😀 "q"' } as Item;

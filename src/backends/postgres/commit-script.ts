@@ -41,8 +41,8 @@ export const CLAIM_LOST = 'sandbox:claim_lost';
  *
  * Order, as the transaction had it: the collection locks of the caps (sorted: no deadlock),
  * the deletes, all puts in one `INSERT … SELECT unnest(…)` (a put over an existing record keeps
- * its `seq`), each `keepAtMost` (the insert's trigger holds the owner's counter row, so the
- * count it reads includes every commit before), each `refuseBeyond` check, and the completed
+ * its `seq`), each `keepAtMost` (`sandbox_keep_at_most`, migration 4; the insert's trigger holds the
+ * owner's counter row, so the count it reads includes every commit before), each `refuseBeyond` check, and the completed
  * claims, each of which must still be held.
  *
  * @example
@@ -63,17 +63,8 @@ export function commitScript(plan: CommitPlan): string {
   for (const bound of plan.bounds) {
     if (bound.kind !== 'keep') continue;
     const expiry = bound.expiry;
-    const expired = expiry ? ` OR (oldest.value->>${literal(expiry.field)})::float8 <= ${integer(expiry.atOrBeforeMs)}` : '';
-    parts.push(`WITH c AS (SELECT coalesce((SELECT n FROM record_counts WHERE workspace = ${ws} AND collection = ${literal(bound.collection)} AND owner = ${literal(bound.owner)}), 0) - ${integer(bound.max)} AS excess),
-      oldest AS (
-        SELECT id, value, row_number() OVER (ORDER BY seq) AS rn FROM (
-          SELECT id, value, seq FROM records WHERE workspace = ${ws} AND collection = ${literal(bound.collection)} AND owner = ${literal(bound.owner)}
-          ORDER BY seq LIMIT greatest((SELECT excess FROM c), ${integer(expiry?.scan ?? 0)})
-        ) s
-      )
-      DELETE FROM records r USING oldest
-      WHERE r.workspace = ${ws} AND r.collection = ${literal(bound.collection)} AND r.id = oldest.id
-        AND (oldest.rn <= (SELECT excess FROM c)${expired})`);
+    const field = expiry ? literal(expiry.field) : 'NULL';
+    parts.push(`SELECT sandbox_keep_at_most(${ws}, ${literal(bound.collection)}, ${literal(bound.owner)}, ${integer(bound.max)}, ${field}, ${expiry ? integer(expiry.atOrBeforeMs) : 'NULL'}, ${integer(expiry?.scan ?? 0)})`);
   }
   for (const { bound, index } of refusals) {
     if (bound.kind !== 'refuse') continue;
