@@ -4,11 +4,13 @@
 // delete, and `~id` just before a delete is committed. The last one matters to the checker: a
 // delete in flight at the kill may already be durable without its `-` having been printed, and
 // then an acknowledged put is gone by right (this, not the store, was the "lost batch" that
-// persistence-crash.test.ts reported). Stops by itself after MAX commits.
+// persistence-crash.test.ts reported). Each line is in the pipe before the writer goes on
+// (`acknowledge`): a line still in this process's memory dies with it. Stops by itself after MAX commits.
 //
 //   node scripts/crash-writer.mjs FILE ROUND [COMPACT_AFTER_BYTES] [WORKERS]
 import { FilePersistence } from '../dist/backends/embedded/file-persistence.js';
 import { EmbeddedStore } from '../dist/backends/embedded/embedded-store.js';
+import { acknowledge } from './acknowledge.mjs';
 
 const [file, round, compactAfter = '4096', workers = '8'] = process.argv.slice(2);
 const MAX = 20000;
@@ -22,12 +24,12 @@ async function worker(w) {
   for (let i = 0; committed < MAX; i++) {
     const id = `r${round}-w${w}-${i}`;
     await store.commit((tx) => tx.put('things', id, { id, pad: 'x'.repeat(100 + (i % 50)) }));
-    process.stdout.write(`+${id}\n`);
+    await acknowledge(`+${id}\n`);
     if (i % 10 === 9) {
       const gone = `r${round}-w${w}-${i - 5}`;
-      process.stdout.write(`~${gone}\n`);
+      await acknowledge(`~${gone}\n`);
       await store.commit((tx) => tx.delete('things', gone));
-      process.stdout.write(`-${gone}\n`);
+      await acknowledge(`-${gone}\n`);
     }
     committed++;
   }
