@@ -12,6 +12,13 @@ export interface PoolOptions {
   max?: number;
   /** Give up connecting after this long (default 2000 ms): an unreachable database fails fast. */
   connectionTimeoutMs?: number;
+  /**
+   * How long a query waits for a free connection when all `max` are busy (default 10,000 ms):
+   * a burst queues instead of failing. Apart from `connectionTimeoutMs` because pg-pool uses one
+   * setting for both, and 2 s of queueing is an ordinary moment for 100 concurrent creates on a
+   * loaded machine, not an unavailable database (they answered 503 there).
+   */
+  queueTimeoutMs?: number;
   /** Server-side limit per statement (default 5000 ms); the client gives up 1 s later. */
   statementTimeoutMs?: number;
   /** Errors of idle connections (the server restarted, the network dropped); default: ignored, the next query reconnects. */
@@ -24,10 +31,17 @@ export interface PoolOptions {
  */
 export function createPool(options: PoolOptions): Pool {
   const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
+  const connectMs = options.connectionTimeoutMs ?? 2000;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 2000,
+    // pg-pool's wait for a free connection; each new connection has its own, shorter, limit.
+    connectionTimeoutMillis: Math.max(options.queueTimeoutMs ?? 10_000, connectMs),
+    Client: class ConnectFast extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        super({ ...config, connectionTimeoutMillis: connectMs });
+      }
+    },
     statement_timeout: statementTimeoutMs,
     // Backstop for a server that stops answering mid-query (the statement timeout needs a live server).
     query_timeout: statementTimeoutMs + 1000,
@@ -90,6 +104,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '40P01', '40001']);
 const DRIVER_MESSAGES = [
   'timeout exceeded when trying to connect',
+  'timeout expired', // a new connection's own limit (pg.Client's connectionTimeoutMillis)
   'Connection terminated',
   'Query read timeout',
   'connection error and is not queryable',
