@@ -19,6 +19,11 @@ export function sandboxSchemas(): CollectionSchemas<SandboxData> {
   return Object.assign({}, ...API_MODULES.map((api) => api.schemas)) as CollectionSchemas<SandboxData>;
 }
 
+/** Every API's reference collections (`ApiModule.fixedCollections`): only fixtures write them. */
+export function sandboxFixedCollections(): readonly (keyof SandboxData & string)[] {
+  return API_MODULES.flatMap((api) => api.fixedCollections);
+}
+
 /** The API owning a request path, if any. */
 export function apiForPath(path: string): ApiModule<SandboxData> | undefined {
   return API_MODULES.find((api) => api.mountPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));

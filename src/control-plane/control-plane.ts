@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { API_MODULES, type SandboxData } from '../apis/index.js';
 import type { AppContext } from '../core/api-module.js';
 import { fail } from '../core/errors.js';
+import { readAheadRecords } from '../core/store/read-ahead.js';
 import { requestValidation } from '../core/validation.js';
 import { ControlAccess, requireAdmin } from './admin-access.js';
 import { AutoAdvancer } from './auto-advance.js';
@@ -127,6 +128,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
       next();
     };
   const inject = injectFaults(faults, options.sleep);
+  const readAheadOf = new Map(API_MODULES.flatMap((api) => (api.readAhead ? [[api.name, api.readAhead] as const] : [])));
 
   const router = Router();
   router.use(requireAdmin(access));
@@ -158,7 +160,11 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     controls: router,
     injectFaults: shared
       ? async function refreshThenInjectFaults(req, res, next) {
-          await shared.refresh();
+          // The records the request will read come in the same statement (see ReadAhead).
+          const state = res.locals.request;
+          const refs = (state.operation && readAheadOf.get(state.operation.api)?.(req, state.operation)) || [];
+          const found = await shared.refresh(refs);
+          if (refs.length > 0) state.readAhead = readAheadRecords(refs, found);
           return inject(req, res, next);
         }
       : inject,

@@ -4,6 +4,7 @@ import type { ApiName } from './contract/spec.js';
 import type { Failure } from './errors.js';
 import type { Step } from './pipeline/steps.js';
 import type { IdFactory } from './ids.js';
+import type { ReadAhead } from './store/read-ahead.js';
 import type { CollectionSchemas, RecordStore } from './store/record-store.js';
 import type { Collections } from './store/types.js';
 
@@ -67,6 +68,14 @@ export interface ApiModule<D extends Collections = Collections> {
   fixtures(random: Faker): D;
   /** Which of its collections are listed per owner (see `CollectionSchemas`). */
   schemas: CollectionSchemas<D>;
+  /**
+   * Its reference collections: written by the fixtures (seed and reset) and by nothing else, so
+   * a store may keep what it read of them (the PostgreSQL store does: a credential or an account
+   * costs no round trip after its first read). A commit that writes one is a bug and throws.
+   */
+  fixedCollections: readonly (keyof D & string)[];
+  /** The records a request to one of its operations will read, fetched ahead with the shared state (see `ReadAhead`). */
+  readAhead?: ReadAhead;
   /**
    * The API's own steps, one straight list per mount path (`mountPaths`), after the pipeline's
    * CORS, faults and `--strict` and before its error envelope (`apiPipeline`): authentication,

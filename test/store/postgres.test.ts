@@ -118,6 +118,45 @@ describePostgres('PostgreSQL store', () => {
     expect(page).toEqual({ items: [{ id: 'big9998', owner: 'big' }, { id: 'big9997', owner: 'big' }], ids: ['big9998', 'big9997'], hasMore: true });
   });
 
+  test('a page after a cursor given by id (looked up in the same statement) is still an index scan of O(offset + limit) rows', async () => {
+    const schema = freshSchema();
+    const store = await open(schema);
+    await withAdmin(async (client) => {
+      await client.query(`INSERT INTO records (workspace, collection, id, owner, value)
+        SELECT 'default', 'items', 'big' || i, 'big', json_build_object('id', 'big' || i, 'owner', 'big') FROM generate_series(1, 20000) AS i ORDER BY i`);
+      await client.query('ANALYZE records');
+    }, schema.name);
+    const statement = pageStatement({ workspace: 'default', collection: 'items', owner: 'big', afterId: 'big10000', newestFirst: true, limit: 20, offset: 30 });
+    const plan = await withAdmin(
+      (client) => client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values),
+      schema.name,
+    );
+    const root = plan.rows[0]?.['QUERY PLAN'][0].Plan;
+    const scans = allScans(root);
+    expect(scans.map((scan) => scan['Node Type'])).toEqual(['Index Scan', 'Index Scan']); // the cursor's row, then the page
+    expect(scans.every((scan) => (scan['Actual Rows'] ?? 0) <= 30 + 20 + 1)).toBe(true);
+    expect(await store.page('items', 'big', { limit: 2, newestFirst: true, after: 'big10000', withTotal: true })).toMatchObject({ ids: ['big9999', 'big9998'], total: 20000 });
+  });
+
+  test('fixed collections: a read is kept (absences too) and answered again without the database; a commit that writes one throws', async () => {
+    const schema = freshSchema();
+    const store = await openPostgres({ url: schema.url, schema: schema.name, schemas, fixtures, fixed: ['items'], max: 2 });
+    stores.push(store);
+    expect(await store.get('items', 'f1')).toEqual({ id: 'f1', owner: 'alice' });
+    expect(await store.get('items', 'nope')).toBeUndefined();
+    // Changed behind the store's back (only fixtures write a fixed collection, so nothing else can): the kept read answers.
+    await withAdmin((client) => client.query("UPDATE records SET value = '{\"id\":\"f1\",\"owner\":\"changed\"}' WHERE id = 'f1'"), schema.name);
+    expect(await store.getMany([{ collection: 'items', id: 'f1' }, { collection: 'items', id: 'nope' }, { collection: 'items', id: 'f2' }])).toEqual([
+      { id: 'f1', owner: 'alice' },
+      undefined,
+      { id: 'f2', owner: 'bob' },
+    ]);
+    await expect(store.commit((tx) => tx.put('items', 'f3', { id: 'f3', owner: 'carol' }))).rejects.toThrow(/'items' is fixed/);
+    // A reset forgets what was kept: the fixtures are read again.
+    await store.reset();
+    expect(await store.get('items', 'f1')).toEqual({ id: 'f1', owner: 'alice' });
+  });
+
   test('an unreachable database (a closed port) rejects with StoreUnavailableError at once', async () => {
     const port = await closedPort();
     const started = Date.now();
@@ -175,6 +214,11 @@ interface PlanNode {
   'Scan Direction'?: string;
   'Actual Rows'?: number;
   Plans?: PlanNode[];
+}
+
+function allScans(node: PlanNode | undefined): PlanNode[] {
+  if (!node) return [];
+  return [...(node['Node Type'].includes('Scan') ? [node] : []), ...(node.Plans ?? []).flatMap(allScans)];
 }
 
 function findScan(node: PlanNode | undefined): PlanNode | undefined {

@@ -155,6 +155,17 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.page('items', 'carol', { limit: 5, newestFirst: true, after: cid(0) })).toEqual({ items: [], ids: [], hasMore: false });
     });
 
+    test('page withTotal: the owner\'s count in the same read, whatever the page, the cursor or the offset', async () => {
+      const store = await withCarol(25);
+      expect(await store.page('items', 'carol', { limit: 3, newestFirst: true, withTotal: true })).toMatchObject({ ids: [24, 23, 22].map(cid), hasMore: true, total: 25 });
+      expect(await store.page('items', 'carol', { limit: 3, newestFirst: false, offset: 24, withTotal: true })).toMatchObject({ ids: [cid(24)], hasMore: false, total: 25 });
+      expect(await store.page('items', 'carol', { limit: 3, newestFirst: true, after: cid(1), withTotal: true })).toMatchObject({ ids: [cid(0)], total: 25 });
+      expect(await store.page('items', 'nobody', { limit: 3, newestFirst: true, withTotal: true })).toEqual({ items: [], ids: [], hasMore: false, total: 0 });
+      expect(await store.page('items', 'carol', { limit: 3, newestFirst: true, after: 'nope', withTotal: true })).toBeUndefined();
+      // Not asked, not given.
+      expect(await store.page('items', 'carol', { limit: 1, newestFirst: true })).not.toHaveProperty('total');
+    });
+
     test('page oldest first with offset, alone and after a cursor', async () => {
       const store = await withCarol(25);
       const first = await store.page('items', 'carol', { limit: 10, newestFirst: false });

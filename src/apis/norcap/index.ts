@@ -1,5 +1,6 @@
 import { jsonBody } from '../../core/pipeline/body.js';
 import type { ApiModule } from '../../core/api-module.js';
+import { OperationIndex } from '../../core/contract/operations.js';
 import { byOperation } from '../../core/pipeline/steps.js';
 import { literalQueryKeys, requestValidation } from '../../core/validation.js';
 import { norcapAuth } from './auth.js';
@@ -18,6 +19,13 @@ export const norcapApi: ApiModule<NorcapData> = {
   fixtures: norcapFixtures,
   // Lists read a credential's distributions in creation order; accounts are looked up by id only.
   schemas: { norcapDistributions: { owner: (record) => record.owner } },
+  fixedCollections: ['norcapCredentials', 'norcapBrokerageAccounts', 'norcapAccounts'],
+  // With --database, a GET by id reads its distribution in the statement that reads the shared
+  // state (the credential is a fixed record, kept by the store after its first read).
+  readAhead: (req, operation) =>
+    operation.operationId === 'getDistribution'
+      ? [{ collection: 'norcapDistributions', id: OperationIndex.for('norcap').parametersOf(operation, req.path).distributionId ?? '' }]
+      : [],
   renderError: renderNorcapError,
   lifecycle: norcapLifecycle,
   // Credentials first: a client without them gets 401 whatever its body, and its body is

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
+import { readRecord } from '../../core/store/read-ahead.js';
 import { credentialOf } from './auth.js';
 import { ok } from './envelope.js';
 import type { operations } from './openapi.gen.js';
@@ -56,8 +57,7 @@ export function listDistributions(ctx: AppContext<NorcapData>): RequestHandler {
     let page: Distribution[];
     let total: number;
     if (unfiltered && (field === undefined || field === 'createdAt')) {
-      total = await ctx.store.count('norcapDistributions', owner);
-      page = direction === 'desc' ? await newestFirst(ctx, owner, offset, limit) : await oldestFirst(ctx, owner, offset, limit);
+      ({ page, total } = direction === 'desc' ? await newestFirst(ctx, owner, offset, limit) : await oldestFirst(ctx, owner, offset, limit));
     } else {
       const matches = filtered(await ctx.store.scan('norcapDistributions', owner), filter);
       if (field) {
@@ -93,9 +93,15 @@ function filtered(records: readonly DistributionRecord[], filter: NonNullable<Li
   return matches;
 }
 
-async function oldestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<Distribution[]> {
-  const page = await ctx.store.page('norcapDistributions', owner, { newestFirst: false, offset, limit });
-  return (page?.items ?? []).map((record) => record.distribution);
+/** A page of the credential's distributions and how many it has in all (read together). */
+interface ListPage {
+  page: Distribution[];
+  total: number;
+}
+
+async function oldestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<ListPage> {
+  const found = await ctx.store.page('norcapDistributions', owner, { newestFirst: false, offset, limit, withTotal: true });
+  return { page: (found?.items ?? []).map((record) => record.distribution), total: found?.total ?? 0 };
 }
 
 /**
@@ -103,20 +109,22 @@ async function oldestFirst(ctx: AppContext<NorcapData>, owner: string, offset: n
  * one second in creation order, so each run of equal `createdAt` is read whole and turned
  * around: O(offset + limit + the run at the page's edge), which is O(page) on a running clock.
  */
-async function newestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<Distribution[]> {
+async function newestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<ListPage> {
   const want = offset + limit;
   const ordered: Distribution[] = [];
   let run: Distribution[] = [];
   let after: string | undefined;
+  let total = 0;
   const chunk = Math.max(want, 50);
   for (;;) {
-    const page = await ctx.store.page('norcapDistributions', owner, { newestFirst: true, after, limit: chunk });
+    const page = await ctx.store.page('norcapDistributions', owner, { newestFirst: true, after, limit: chunk, withTotal: after === undefined });
+    if (after === undefined) total = page?.total ?? 0;
     const items = page?.items ?? [];
     for (const { distribution } of items) {
       if (run.length > 0 && (run[0] as Distribution).createdAt !== distribution.createdAt) {
         for (let i = run.length - 1; i >= 0; i--) ordered.push(run[i] as Distribution);
         run = [];
-        if (ordered.length >= want) return ordered.slice(offset, want);
+        if (ordered.length >= want) return { page: ordered.slice(offset, want), total };
       }
       run.push(distribution);
     }
@@ -124,14 +132,14 @@ async function newestFirst(ctx: AppContext<NorcapData>, owner: string, offset: n
     after = (items[items.length - 1] as DistributionRecord).distribution.id;
   }
   for (let i = run.length - 1; i >= 0; i--) ordered.push(run[i] as Distribution);
-  return ordered.slice(offset, want);
+  return { page: ordered.slice(offset, want), total };
 }
 
 /** `GET /v3/custody/distributions/{distributionId}` (sandbox addition). */
 export function getDistribution(ctx: AppContext<NorcapData>): RequestHandler {
   return async function getNorcapDistribution(req, res) {
     const id = String(req.params.distributionId);
-    const record = await ctx.store.get('norcapDistributions', id);
+    const record = await readRecord(res, ctx.store, 'norcapDistributions', id);
     if (!record || record.owner !== credentialOf(res.locals).clientId) {
       fail({ kind: 'not_found', status: 404, message: `distribution '${id}' does not exist`, field: 'distributionId' });
     }

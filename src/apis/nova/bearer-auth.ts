@@ -18,18 +18,28 @@ import type { NovaData } from './types.js';
 export function novaBearerAuth(store: RecordStore<NovaData>, clock: SandboxClock): RequestHandler {
   return async function authenticateNovaBearer(req, res, next) {
     const header = req.get('authorization');
-    const match = header === undefined ? null : /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-    if (!match) {
+    const presented = bearerTokenOf(header);
+    if (presented === undefined) {
       const message = header === undefined ? 'an access token is required: send Authorization: Bearer <access_token>' : 'Authorization must be Bearer <access_token>';
       fail({ kind: 'unauthenticated', status: 401, code: 'unauthorized', message });
     }
-    const token = await findToken(store, clock.nowMs(), match[1] as string);
+    const token = await findToken(store, clock.nowMs(), presented, res);
     if (token === 'expired') invalidToken('the access token expired');
     const client = token && (await store.get('novaClients', token.clientId));
     if (!token || !client) invalidToken('the access token is not valid');
     res.locals.novaAuth = { client, token } satisfies NovaAuth;
     next();
   };
+}
+
+/**
+ * The access token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), if it is one.
+ *
+ * @example
+ * bearerTokenOf('Bearer x3Qm'); // 'x3Qm'
+ */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header)?.[1];
 }
 
 function invalidToken(description: string): never {

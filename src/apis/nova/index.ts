@@ -3,9 +3,11 @@ import type { ApiModule } from '../../core/api-module.js';
 import { idempotency } from '../../core/idempotency/middleware.js';
 import { requestValidation } from '../../core/validation.js';
 import { jsonBody, refuseDeclaredOversize } from '../../core/pipeline/body.js';
+import { OperationIndex } from '../../core/contract/operations.js';
+import type { RecordRef } from '../../core/store/record-store.js';
 import { byOperation, type Step } from '../../core/pipeline/steps.js';
 import { KEY_OWNER } from '../../core/idempotency/middleware.js';
-import { novaBearerAuth } from './bearer-auth.js';
+import { bearerTokenOf, novaBearerAuth } from './bearer-auth.js';
 import { callerOf } from './caller.js';
 import { newContact } from './contacts.js';
 import { createDistributions } from './create-distributions.js';
@@ -18,9 +20,20 @@ import { resolveOrganization } from './organization.js';
 import { listDistributionPayments, listPaymentNotifications } from './payment-lists.js';
 import { createResources, listResources, retrieveResource } from './resources.js';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from './spec-rules.js';
+import { hashToken } from './tokens.js';
+import type { OwnedCollection } from './owned.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import type { operations } from './openapi.gen.js';
 import type { NovaData } from './types.js';
+
+/** Each GET-by-id operation's collection and path parameter: its handler reads that record, and so does the read-ahead. */
+const RETRIEVED = {
+  getEntity: ['novaEntities', 'entity_id'],
+  getContact: ['novaContacts', 'contact_id'],
+  getVehicle: ['novaVehicles', 'vehicle_id'],
+  getDistribution: ['novaDistributions', 'distribution_id'],
+} as const satisfies Partial<Record<keyof operations, readonly [OwnedCollection, string]>>;
+const retrievedBy: ReadonlyMap<string, readonly [OwnedCollection, string]> = new Map(Object.entries(RETRIEVED));
 
 /** The Nova API (`openapi/nova.yaml`): OAuth token endpoint and the `/v1` resources. */
 export const novaApi: ApiModule<NovaData> = {
@@ -36,6 +49,18 @@ export const novaApi: ApiModule<NovaData> = {
     novaIdempotencyKeys: { owner: () => KEY_OWNER },
     novaTokens: { owner: (record) => record.clientId },
   },
+  fixedCollections: ['novaOrganizations', 'novaClients'],
+  // With --database, a `/v1` request reads its token's record, and a GET by id its object, in the
+  // statement that reads the shared state (the client is a fixed record the store keeps).
+  readAhead(req, operation) {
+    if (operation.path === TOKEN_PATH) return [];
+    const refs: RecordRef[] = [];
+    const token = bearerTokenOf(req.get('authorization'));
+    if (token !== undefined) refs.push({ collection: 'novaTokens', id: hashToken(token) });
+    const target = retrievedBy.get(operation.operationId);
+    if (target) refs.push({ collection: target[0], id: OperationIndex.for('nova').parametersOf(operation, req.path)[target[1]] ?? '' });
+    return refs;
+  },
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
   // The token endpoint reads its form; `/v1` authenticates first (no token: 401 whatever the
@@ -46,15 +71,15 @@ export const novaApi: ApiModule<NovaData> = {
       issueToken: tokenEndpoint(ctx),
       createEntities: createResources(ctx, 'novaEntities', '/v1/entities', newEntity(ctx.ids)),
       listEntities: listResources(ctx, 'novaEntities', '/v1/entities'),
-      getEntity: retrieveResource(ctx, 'novaEntities', 'entity_id'),
+      getEntity: retrieveResource(ctx, ...RETRIEVED.getEntity),
       createContacts: createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)),
       listContacts: listResources(ctx, 'novaContacts', '/v1/contacts'),
-      getContact: retrieveResource(ctx, 'novaContacts', 'contact_id'),
+      getContact: retrieveResource(ctx, ...RETRIEVED.getContact),
       listVehicles: listResources(ctx, 'novaVehicles', '/v1/vehicles'),
-      getVehicle: retrieveResource(ctx, 'novaVehicles', 'vehicle_id'),
+      getVehicle: retrieveResource(ctx, ...RETRIEVED.getVehicle),
       createDistributions: createDistributions(ctx),
       listDistributions: listResources(ctx, 'novaDistributions', '/v1/distributions'),
-      getDistribution: retrieveResource(ctx, 'novaDistributions', 'distribution_id'),
+      getDistribution: retrieveResource(ctx, ...RETRIEVED.getDistribution),
       listDistributionPayments: listDistributionPayments(ctx),
       listPaymentNotifications: listPaymentNotifications(ctx),
     });

@@ -1,4 +1,6 @@
 import { fail } from '../../core/errors.js';
+import type { Response } from 'express';
+import { readRecord } from '../../core/store/read-ahead.js';
 import type { RecordStore } from '../../core/store/record-store.js';
 import type { NovaData, Owned } from './types.js';
 
@@ -15,13 +17,14 @@ const NOUNS: Record<OwnedCollection, string> = {
 
 /**
  * The organization's object with this id. Another organization's id is answered exactly like
- * one that does not exist: 404 `resource_missing`, naming the input it came from.
+ * one that does not exist: 404 `resource_missing`, naming the input it came from. Given the
+ * request's `res`, a record fetched ahead with the shared state is used (`readRecord`).
  *
  * @example
  * await findOwned(store, 'novaEntities', 'ent_H0hdMOc5E5QMTEcGVZKegvLNCB6p', 'org_Xk7d2pQR9m3nBwYz', 'entity_id').name; // 'Jane Investor'
  */
-export async function findOwned<C extends OwnedCollection>(store: RecordStore<NovaData>, collection: C, id: string, organization: string, field: string): Promise<ObjectOf<C>> {
-  const record = (await store.get(collection, id)) as Owned<ObjectOf<C>> | undefined;
+export async function findOwned<C extends OwnedCollection>(store: RecordStore<NovaData>, collection: C, id: string, organization: string, field: string, res?: Response): Promise<ObjectOf<C>> {
+  const record = (res ? await readRecord(res, store, collection, id) : await store.get(collection, id)) as Owned<ObjectOf<C>> | undefined;
   if (!record || record.organization !== organization) {
     fail({ kind: 'not_found', status: 404, code: 'resource_missing', field, message: `no such ${NOUNS[collection]}: '${id}'` });
   }

@@ -35,7 +35,7 @@ export function createResources<C extends OwnedCollection, I>(ctx: AppContext<No
  */
 export function retrieveResource(ctx: AppContext<NovaData>, collection: OwnedCollection, param: string): RequestHandler {
   return async function retrieveNovaResource(req, res) {
-    res.status(200).json(await findOwned(ctx.store, collection, String(req.params[param]), callerOf(res.locals).organization, param));
+    res.status(200).json(await findOwned(ctx.store, collection, String(req.params[param]), callerOf(res.locals).organization, param, res));
   };
 }
 

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../core/api-module.js';
+import type { Response } from 'express';
+import { readRecord } from '../../core/store/read-ahead.js';
 import type { RecordStore } from '../../core/store/record-store.js';
 import type { Client, NovaData, TokenRecord, TokenResponse } from './types.js';
 
@@ -55,12 +57,13 @@ export async function issueToken(ctx: AppContext<NovaData>, client: Client, orga
 
 /**
  * The token's record, `'expired'`, or undefined when it was never issued (or was dropped).
+ * Given the request's `res`, a record fetched ahead with the shared state is used (`readRecord`).
  *
  * @example
  * await findToken(store, clock.nowMs(), accessToken); // { clientId: 'sandbox_client', organization: null, expiresAtMs: … }
  */
-export async function findToken(store: RecordStore<NovaData>, nowMs: number, token: string): Promise<TokenRecord | 'expired' | undefined> {
-  const record = await store.get('novaTokens', hashToken(token));
+export async function findToken(store: RecordStore<NovaData>, nowMs: number, token: string, res?: Response): Promise<TokenRecord | 'expired' | undefined> {
+  const record = res ? await readRecord(res, store, 'novaTokens', hashToken(token)) : await store.get('novaTokens', hashToken(token));
   if (!record) return undefined;
   return nowMs >= record.expiresAtMs ? 'expired' : record;
 }

@@ -83,18 +83,19 @@ export class EmbeddedStore<D extends Collections> implements RecordStore<D> {
     if (query.after !== undefined && !order?.has(query.after)) return undefined;
     const items: D[C][string][] = [];
     const ids: string[] = [];
-    if (!order) return { items, ids, hasMore: false };
+    const page = (hasMore: boolean): RecordPage<D[C][string]> => (query.withTotal ? { items, ids, hasMore, total: order?.size ?? 0 } : { items, ids, hasMore });
+    if (!order) return page(false);
     let skip = query.offset ?? 0;
     for (const id of order.walk(query.after, query.newestFirst)) {
       if (skip > 0) {
         skip--;
         continue;
       }
-      if (items.length === query.limit) return { items, ids, hasMore: true };
+      if (items.length === query.limit) return page(true);
       items.push(this.getNow(collection, id) as D[C][string]);
       ids.push(id);
     }
-    return { items, ids, hasMore: false };
+    return page(false);
   }
 
   async count<C extends keyof D & string>(collection: C, owner?: string): Promise<number> {

@@ -13,6 +13,8 @@ export interface OpenPostgresOptions<D extends Collections> extends PoolOptions 
   workspace?: string;
   schemas: CollectionSchemas<D>;
   fixtures: () => D;
+  /** Collections only the fixtures write (see `PostgresRecordStoreOptions.fixed`). */
+  fixed?: readonly (keyof D & string)[];
 }
 
 /**
@@ -35,6 +37,7 @@ export async function openPostgres<D extends Collections>(options: OpenPostgresO
       workspace: options.workspace ?? 'default',
       schemas: options.schemas,
       fixtures: options.fixtures,
+      ...(options.fixed && { fixed: options.fixed }),
       ownsPool: true,
     });
     await store.seed();

@@ -24,7 +24,19 @@ export interface PostgresRecordStoreOptions<D extends Collections> {
   fixtures: () => D;
   /** Whether `close` ends the pool (openPostgres: yes; a pool passed in stays the caller's). */
   ownsPool?: boolean;
+  /**
+   * Reference collections only the fixtures write (`ApiModule.fixedCollections`): what is read
+   * of them is kept (`FIXED_CACHE_SIZE` entries, absences too), so a credential or an account
+   * costs one round trip per instance, not one per request.
+   */
+  fixed?: readonly string[];
 }
+
+/**
+ * Reads of fixed collections kept per store. The fixtures hold a few dozen; the bound is for
+ * absences, which a client sending made-up ids could otherwise grow without end.
+ */
+const FIXED_CACHE_SIZE = 1024;
 
 /** Lock class of the per-workspace lock that seeding and reset take (pg_advisory_xact_lock). */
 const WORKSPACE_LOCK = 0x46535731; // 'FSW1'
@@ -43,9 +55,10 @@ const CLAIM_ATTEMPTS = 10;
  * - `commit` is one SQL transaction in one round trip (`commitScript`): deletes, then all puts
  *   in one `INSERT ... SELECT unnest(...)` (a put over an existing record keeps its `seq`), the
  *   bounds, then the completed claims.
- * - `claimKey` is one statement that either finds a live stored answer, or inserts the claim
- *   row / takes over a lapsed one (`ON CONFLICT ... DO UPDATE ... WHERE lease_until <= now`),
- *   or reports the holder; lease times are the database's clock, shared by every instance.
+ * - `claimKey` is one call of `sandbox_claim_key` (migration 6) that either finds a live stored
+ *   answer, or inserts the claim row / takes over a lapsed one (`ON CONFLICT ... DO UPDATE ...
+ *   WHERE lease_until <= now`), or reports the holder; lease times are the database's clock,
+ *   shared by every instance.
  */
 export class PostgresRecordStore<D extends Collections> implements RecordStore<D> {
   readonly pool: Pool;
@@ -53,51 +66,71 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   private readonly schemas: CollectionSchemas<D>;
   private readonly fixtures: () => D;
   private readonly ownsPool: boolean;
+  private readonly fixed: ReadonlySet<string>;
+  /** `collection\0id` → the record, or null for none (see `fixed`). Oldest read forgotten first. */
+  private readonly fixedReads = new Map<string, unknown>();
 
   constructor(options: PostgresRecordStoreOptions<D>) {
     this.pool = options.pool;
     this.ownsPool = options.ownsPool ?? false;
+    this.fixed = new Set(options.fixed ?? []);
     this.workspace = options.workspace;
     this.schemas = options.schemas;
     this.fixtures = options.fixtures;
   }
 
   async get<C extends keyof D & string>(collection: C, id: string): Promise<D[C][string] | undefined> {
-    const { rows } = await this.query<{ value: D[C][string] }>(
-      'SELECT value FROM records WHERE workspace = $1 AND collection = $2 AND id = $3',
-      [this.workspace, collection, id],
-    );
-    return rows[0]?.value;
+    return (await this.getMany([{ collection, id }]))[0];
   }
 
+  /** The records in one statement (`unnest` joined to the primary key); kept reads of fixed collections cost none. */
   async getMany<C extends keyof D & string>(refs: readonly RecordRef<C>[]): Promise<(D[C][string] | undefined)[]> {
-    if (refs.length === 0) return [];
-    if (refs.length === 1) return [await this.get((refs[0] as RecordRef<C>).collection, (refs[0] as RecordRef<C>).id)];
-    const { rows } = await this.query<{ n: string; value: D[C][string] | null }>(
-      `SELECT r.n, rec.value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
-       LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id`,
-      [this.workspace, refs.map((ref) => ref.collection), refs.map((ref) => ref.id)],
-    );
     const found: (D[C][string] | undefined)[] = new Array(refs.length).fill(undefined);
-    for (const row of rows) found[Number(row.n) - 1] = row.value ?? undefined;
+    const missing: number[] = [];
+    refs.forEach((ref, n) => {
+      const kept = this.fixed.has(ref.collection) ? this.fixedReads.get(fixedKey(ref)) : undefined;
+      if (kept === undefined) missing.push(n);
+      else found[n] = (kept ?? undefined) as D[C][string] | undefined;
+    });
+    if (missing.length === 0) return found;
+    const asked = missing.map((n) => refs[n] as RecordRef<C>);
+    const { rows } =
+      asked.length === 1
+        ? await this.query<{ n: string; value: D[C][string] }>('SELECT 1 AS n, value FROM records WHERE workspace = $1 AND collection = $2 AND id = $3', [
+            this.workspace,
+            (asked[0] as RecordRef<C>).collection,
+            (asked[0] as RecordRef<C>).id,
+          ])
+        : await this.query<{ n: string; value: D[C][string] | null }>(
+            `SELECT r.n, rec.value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
+             LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id`,
+            [this.workspace, asked.map((ref) => ref.collection), asked.map((ref) => ref.id)],
+          );
+    for (const row of rows) found[missing[Number(row.n) - 1] as number] = row.value ?? undefined;
+    for (const n of missing) {
+      const ref = refs[n] as RecordRef<C>;
+      if (this.fixed.has(ref.collection)) this.keepFixed(ref, found[n]);
+    }
     return found;
   }
 
   async page<C extends keyof D & string>(collection: C, owner: string, query: PageQuery): Promise<RecordPage<D[C][string]> | undefined> {
     this.ownerOf(collection); // an unowned collection has no pages
-    let afterSeq: string | undefined;
-    if (query.after !== undefined) {
-      const { rows } = await this.query<{ seq: string }>(
-        'SELECT seq FROM records WHERE workspace = $1 AND collection = $2 AND id = $3 AND owner = $4',
-        [this.workspace, collection, query.after, owner],
-      );
-      if (!rows[0]) return undefined;
-      afterSeq = rows[0].seq;
-    }
-    const statement = pageStatement({ workspace: this.workspace, collection, owner, afterSeq, ...query });
-    const { rows } = await this.query<{ id: string; value: D[C][string] }>(statement.text, statement.values);
-    const page = rows.slice(0, query.limit);
-    return { items: page.map((row) => row.value), ids: page.map((row) => row.id), hasMore: rows.length > query.limit };
+    // One round trip: the page, the cursor's place and the owner's count as one row.
+    const statement = pageStatement({ workspace: this.workspace, collection, owner, afterId: query.after, ...query });
+    const { rows } = await this.query<{ page: { id: string; value: D[C][string] }[]; found: boolean; total: string | null }>(
+      `SELECT (SELECT coalesce(json_agg(json_build_object('id', p.id, 'value', p.value) ORDER BY p.seq ${query.newestFirst ? 'DESC' : 'ASC'}), '[]'::json)
+                 FROM (${statement.text}) p) AS page,
+              ${query.after === undefined ? 'true' : `EXISTS (${AFTER_SEQ})`} AS found,
+              ${query.withTotal ? '(SELECT n FROM record_counts WHERE workspace = $1 AND collection = $2 AND owner = $3)' : 'NULL'} AS total`,
+      statement.values,
+    );
+    const row = rows[0];
+    if (!row?.found) return undefined;
+    const page = row.page.slice(0, query.limit);
+    const result: RecordPage<D[C][string]> = { items: page.map((item) => item.value), ids: page.map((item) => item.id), hasMore: row.page.length > query.limit };
+    if (query.withTotal) result.total = Number(row.total ?? 0);
+    return result;
   }
 
   async count<C extends keyof D & string>(collection: C, owner?: string): Promise<number> {
@@ -139,6 +172,8 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     const tx = new Transaction<D>();
     const result = build(tx);
     if (tx.ops.length === 0 && tx.completedClaims.length === 0 && tx.bounds.length === 0) return result;
+    const fixed = tx.ops.find((op) => this.fixed.has(op.collection));
+    if (fixed) throw new Error(`'${fixed.collection}' is fixed: only the fixtures write it (ApiModule.fixedCollections)`);
     const script = commitScript({ workspace: this.workspace, ...this.fold(tx.ops), bounds: tx.bounds, claims: tx.completedClaims });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -162,41 +197,17 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
 
   async claimKey(collection: keyof D & string, id: string, claim: KeyClaim): Promise<KeyClaimResult> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      // One round trip: migration 6's function looks, claims, and looks again in a new snapshot.
       const { rows } = await this.query<{ record: KeyRecord | null; taken: boolean; holder: string | null }>(
-        `WITH live AS (
-           SELECT value FROM records
-           WHERE workspace = $1 AND collection = $2 AND id = $3 AND $6::float8 < (value->>'storedAtMs')::float8 + $7::float8
-         ), taken AS (
-           INSERT INTO idempotency_claims AS c (workspace, collection, id, claim_token, fingerprint, lease_until)
-           SELECT $1, $2, $3, $4, $5, clock_timestamp() + $8::float8 * interval '1 millisecond'
-           WHERE NOT EXISTS (SELECT 1 FROM live)
-           ON CONFLICT (workspace, collection, id) DO UPDATE
-             SET claim_token = EXCLUDED.claim_token, fingerprint = EXCLUDED.fingerprint, lease_until = EXCLUDED.lease_until
-             WHERE c.lease_until <= clock_timestamp()
-           RETURNING 1
-         )
-         SELECT (SELECT value FROM live) AS record,
-                EXISTS (SELECT 1 FROM taken) AS taken,
-                (SELECT fingerprint FROM idempotency_claims
-                 WHERE workspace = $1 AND collection = $2 AND id = $3 AND lease_until > clock_timestamp()) AS holder`,
+        'SELECT record, taken, holder FROM sandbox_claim_key($1, $2, $3, $4, $5, $6, $7, $8)',
         [this.workspace, collection, id, claim.claimToken, claim.fingerprint, claim.nowMs, claim.retentionMs, claim.leaseMs],
       );
       const row = rows[0];
-      if (!row) throw new Error('claimKey: the claim statement returned no row');
+      if (!row) throw new Error('claimKey: the claim function returned no row');
       if (row.record) return { state: 'done', record: row.record };
-      if (row.taken) {
-        // The statement's snapshot predates the insert: an answer committed in between (its
-        // claim row already gone, so nothing conflicted) is only visible now.
-        const stored = await this.get(collection, id);
-        const answer = stored as KeyRecord | undefined;
-        if (answer && claim.nowMs < answer.storedAtMs + claim.retentionMs) {
-          await this.releaseKey(collection, id, claim.claimToken);
-          return { state: 'done', record: answer };
-        }
-        return { state: 'claimed' };
-      }
+      if (row.taken) return { state: 'claimed' };
       if (row.holder !== null) return { state: 'in_flight', fingerprint: row.holder };
-      // The claim we collided with was completed, released or taken after our snapshot: look again.
+      // The claim we collided with was completed, released or taken after our look: look again.
     }
     throw new Error(`claimKey: idempotency key '${id}' kept changing hands; giving up after ${CLAIM_ATTEMPTS} attempts`);
   }
@@ -226,6 +237,7 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   }
 
   async reset(): Promise<void> {
+    this.fixedReads.clear(); // the fixtures come back as they were; nothing kept could differ, but nothing need be trusted either
     await inTransaction(this.pool, async (client) => {
       await this.lockWorkspace(client);
       await client.query('DELETE FROM records WHERE workspace = $1', [this.workspace]);
@@ -243,6 +255,11 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   /** Ends the pool if this store owns it. */
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();
+  }
+
+  private keepFixed(ref: RecordRef<string>, value: unknown): void {
+    if (this.fixedReads.size >= FIXED_CACHE_SIZE) this.fixedReads.delete(this.fixedReads.keys().next().value as string);
+    this.fixedReads.set(fixedKey(ref), value ?? null);
   }
 
   private async lockWorkspace(client: PoolClient): Promise<void> {
@@ -313,29 +330,41 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   }
 }
 
+function fixedKey(ref: RecordRef<string>): string {
+  return `${ref.collection}\u0000${ref.id}`;
+}
+
+/** The cursor record's `seq` (`$4`: its id), among the owner's records. */
+const AFTER_SEQ = 'SELECT seq FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3 AND id = $4';
+
 /**
- * The SQL of one page: a keyset on `seq` after the cursor's, over the (workspace, collection,
- * owner, seq) index, one more row than the page to know whether more follow. Exported so a
- * test can EXPLAIN it.
+ * The SQL of one page: a keyset on `seq` after the cursor's (the cursor given by its `seq`, or
+ * by its id, looked up in the same statement), over the (workspace, collection, owner, seq)
+ * index, one more row than the page to know whether more follow. Exported so a test can EXPLAIN it.
  */
 export function pageStatement(query: {
   workspace: string;
   collection: string;
   owner: string;
   afterSeq?: string | undefined;
+  afterId?: string | undefined;
   newestFirst: boolean;
   limit: number;
   offset?: number | undefined;
 }): { text: string; values: unknown[] } {
   const values: unknown[] = [query.workspace, query.collection, query.owner];
   let keyset = '';
-  if (query.afterSeq !== undefined) {
+  const compare = query.newestFirst ? '<' : '>';
+  if (query.afterId !== undefined) {
+    values.push(query.afterId); // $4, as AFTER_SEQ expects
+    keyset = ` AND seq ${compare} (${AFTER_SEQ})`;
+  } else if (query.afterSeq !== undefined) {
     values.push(query.afterSeq);
-    keyset = ` AND seq ${query.newestFirst ? '<' : '>'} $${values.length}::bigint`;
+    keyset = ` AND seq ${compare} $${values.length}::bigint`;
   }
   values.push(query.limit + 1, query.offset ?? 0);
   return {
-    text: `SELECT id, value FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3${keyset}
+    text: `SELECT id, value, seq FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3${keyset}
            ORDER BY seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT $${values.length - 1} OFFSET $${values.length}`,
     values,
   };

@@ -4,6 +4,7 @@ import { inTransaction, toStoreError } from './pool.js';
 import { compilePathPattern, type PathPattern } from '../../control-plane/path-pattern.js';
 import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
 import type { SharedSandboxState } from '../../control-plane/shared-state.js';
+import type { RecordRef } from '../../core/store/record-store.js';
 
 /** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
 const FAULT_LOCK = 0x46534631; // 'FSF1': arming, so MAX_FAULTS holds across instances
@@ -98,18 +99,25 @@ export class PostgresSharedState implements SharedSandboxState {
     }
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * One statement: the clock row, the live faults and the records asked for (the request's
+   * read-ahead), each a scalar subquery, so a read costs one round trip whatever it needs.
+   */
+  async refresh(readAhead: readonly RecordRef[] = []): Promise<unknown[]> {
     await this.flush();
     const moves = this.localMoves;
-    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[] }>(
+    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null }>(
       `SELECT (SELECT value FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS clock,
               (SELECT coalesce(json_agg(json_build_object('id', id, 'remaining', remaining, 'value', value) ORDER BY seq), '[]'::json)
-                 FROM faults WHERE workspace = $1 AND remaining > 0) AS faults`,
-      [this.workspace],
+                 FROM faults WHERE workspace = $1 AND remaining > 0) AS faults,
+              (SELECT json_agg(rec.value ORDER BY r.n) FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
+                 LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id) AS records`,
+      [this.workspace, readAhead.map((ref) => ref.collection), readAhead.map((ref) => ref.id)],
     );
     const row = rows[0];
     if (row?.clock) this.adoptClock(row.clock, moves);
     this.adoptFaults(row?.faults ?? []);
+    return (row?.records ?? []).map((record) => record ?? undefined);
   }
 
   async flush(): Promise<void> {

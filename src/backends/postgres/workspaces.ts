@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { sandboxSchemas, type SandboxData } from '../../apis/index.js';
+import { sandboxFixedCollections, sandboxSchemas, type SandboxData } from '../../apis/index.js';
 import type { SandboxClock } from '../../core/clock.js';
 import { createPool, migrate, PostgresRecordStore } from './index.js';
 import { toStoreError } from './pool.js';
@@ -42,7 +42,7 @@ export class PostgresWorkspaces {
   }
 
   readonly openStore: OpenWorkspaceStore = async (workspaceId, fixtures) => {
-    const store = new PostgresRecordStore<SandboxData>({ pool: this.pool, workspace: workspaceId, schemas: sandboxSchemas(), fixtures });
+    const store = new PostgresRecordStore<SandboxData>({ pool: this.pool, workspace: workspaceId, schemas: sandboxSchemas(), fixed: sandboxFixedCollections(), fixtures });
     await store.seed();
     return store;
   };

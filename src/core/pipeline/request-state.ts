@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { OperationRef } from '../contract/operations.js';
 import type { ApiName } from '../contract/spec.js';
 import type { Failure } from '../errors.js';
+import type { ReadAheadRecords } from '../store/read-ahead.js';
 
 /** The fault applied to a request (the journal shows it). */
 export interface AppliedFault {
@@ -24,6 +25,8 @@ export interface RequestState {
   /** The path without its query string. */
   path: string;
   fault?: AppliedFault;
+  /** The records fetched with the shared state before any step (`--database`; see `readRecord`). */
+  readAhead?: ReadAheadRecords;
   failure?: Failure;
   /** What was thrown when the failure is an internal error (logged with its stack, never sent). */
   internalError?: unknown;

@@ -83,6 +83,8 @@ export interface PageQuery {
   after?: string;
   /** Records to skip (after `after`); O(offset). */
   offset?: number;
+  /** Also count the owner's records (`RecordPage.total`), in the same read. */
+  withTotal?: boolean;
 }
 
 export interface RecordPage<V> {
@@ -90,6 +92,8 @@ export interface RecordPage<V> {
   /** The id of each item, in the same order. */
   ids: string[];
   hasMore: boolean;
+  /** How many records the owner has (as `count` would say), when the query asked `withTotal`. */
+  total?: number;
 }
 
 /**
