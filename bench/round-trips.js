@@ -5,6 +5,7 @@
 /* global fetch, URLSearchParams */
 import pg from 'pg';
 import { createSandbox } from '../dist/index.js';
+import { NOVA_ITEM, NOVA_ORG } from './harness.js';
 
 const OPERATIONS = [
   ['NorCap GET by id', 'read'],
@@ -15,6 +16,7 @@ const OPERATIONS = [
   ['Nova list', 'read'],
   ['Nova create, no key', 'write'],
   ['Nova create, fresh key', 'write'],
+  ['Nova distribution create, fresh key', 'write'],
 ];
 
 /** Resolves `{ [operation]: { kind, roundTrips } }` for a sandbox on `url` (its own schema). */
@@ -58,6 +60,8 @@ export async function countRoundTrips(url) {
       'Nova list': () => send('GET', '/v1/contacts?limit=5', { headers: nova }),
       'Nova create, no key': () => send('POST', '/v1/contacts', { headers: nova, body: [{ name: 'Bo', email: 'bo@example.com' }] }),
       'Nova create, fresh key': () => send('POST', '/v1/contacts', { headers: { ...nova, 'idempotency-key': `bench-${key++}` }, body: [{ name: 'Cy', email: 'cy@example.com' }] }),
+      // What (b) and (h) load: the reference's distribution, its vehicle, entity and contact read together.
+      'Nova distribution create, fresh key': () => send('POST', '/v1/distributions', { headers: { ...nova, 'x-organization-id': NOVA_ORG, 'idempotency-key': `bench-d-${key++}` }, body: [NOVA_ITEM] }),
     };
     pg.Client.prototype.query = function counted(...args) {
       count++;

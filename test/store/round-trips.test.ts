@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import request from 'supertest';
 import { createSandbox, type Sandbox } from '../../src/sandbox.js';
-import { CONTACT_1 } from '../nova/helpers.js';
+import { CONTACT_1, distributionItem } from '../nova/helpers.js';
 import { T0 } from '../support/harness.js';
 import { describePostgres, testSchema, type TestSchema } from '../support/postgres.js';
 
@@ -65,6 +65,7 @@ describePostgres('round trips per operation on PostgreSQL', () => {
     ['Nova GET by id', 200, 1, () => request(sb.app).get(`/v1/contacts/${contactId}`).set(nova())],
     ['Nova list', 200, 2, () => request(sb.app).get('/v1/contacts?limit=5').set(nova())],
     ['Nova create, no key', 201, 2, () => request(sb.app).post('/v1/contacts').set(nova()).send([{ name: 'Bo', email: 'bo@example.com' }])],
+    ['Nova distributions create, fresh key (vehicle, entity, contact read together)', 201, 4, () => request(sb.app).post('/v1/distributions').set(nova()).set('Idempotency-Key', `d-${key++}`).send([distributionItem()])],
     ['Nova create, fresh key', 201, 3, () => request(sb.app).post('/v1/contacts').set(nova()).set('Idempotency-Key', `k-${key++}`).send([{ name: 'Cy', email: 'cy@example.com' }])],
   ] as const)('%s (%i): at most %i round trips', async (_name, status, budget, send) => {
     const count = await roundTrips(send, status);

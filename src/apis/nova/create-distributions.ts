@@ -1,12 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
-import type { RecordStore } from '../../core/store/record-store.js';
 import { completeKeyedRequest } from '../../core/idempotency/middleware.js';
 import { toIsoSecondsUtc } from '../../core/time-format.js';
 import { callerOf } from './caller.js';
 import { embeddedList, listOf } from './envelope.js';
-import { findOwned } from './owned.js';
+import { ownedObject, readOwned } from './owned.js';
 import type { Distribution, DistributionPayment, NewDistribution, NewPayment, NovaData } from './types.js';
 
 /** Placeholder dashboard links: `.example` never resolves (RFC 2606). */
@@ -28,9 +27,19 @@ export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
   return async function createNovaDistributions(req, res) {
     const { organization } = callerOf(res.locals);
     const items = req.body as NewDistribution[];
-    // One item after another, so the first problem named is the first in the batch.
-    const resolved: ResolvedItem[] = [];
-    for (const [i, item] of items.entries()) resolved.push(await resolveItem(ctx.store, organization, item, `[${i}]`));
+    // Every referenced record in one read; then one item after another, so the first problem
+    // named is the first in the batch.
+    const found = await readOwned(
+      ctx.store,
+      items.flatMap((item) => [
+        { collection: 'novaVehicles' as const, id: item.vehicle },
+        ...item.payments.flatMap((payment) => [
+          { collection: 'novaEntities' as const, id: payment.entity },
+          ...(payment.notifications ?? []).map((n) => ({ collection: 'novaContacts' as const, id: n.contact })),
+        ]),
+      ]),
+    );
+    const resolved = items.map((item, i) => resolveItem(found, organization, item, `[${i}]`));
     const now = toIsoSecondsUtc(ctx.clock.now());
     const distributions = items.map((item, i) => buildDistribution(ctx, item, resolved[i] as ResolvedItem, now));
     const body = listOf(distributions, '/v1/distributions', false);
@@ -52,17 +61,17 @@ interface ResolvedItem {
 }
 
 /** Throws the first problem of the item the spec cannot catch, in field order. */
-async function resolveItem(store: RecordStore<NovaData>, organization: string, item: NewDistribution, at: string): Promise<ResolvedItem> {
+function resolveItem(found: Awaited<ReturnType<typeof readOwned>>, organization: string, item: NewDistribution, at: string): ResolvedItem {
   const distributionDate = utcSeconds(item.distribution_date, `${at}.distribution_date`);
-  await findOwned(store, 'novaVehicles', item.vehicle, organization, `${at}.vehicle`);
+  ownedObject(found.get('novaVehicles', item.vehicle), 'novaVehicles', item.vehicle, organization, `${at}.vehicle`);
   const payments: ResolvedItem['payments'] = [];
   for (const [j, payment] of item.payments.entries()) {
     const path = `${at}.payments[${j}]`;
     if (!CURRENCIES.has(payment.currency)) {
       fail({ kind: 'validation', status: 400, field: `${path}.currency`, message: `${path}.currency '${payment.currency}' is not an ISO 4217 currency code` });
     }
-    const entity = await findOwned(store, 'novaEntities', payment.entity, organization, `${path}.entity`);
-    for (const [k, n] of (payment.notifications ?? []).entries()) await findOwned(store, 'novaContacts', n.contact, organization, `${path}.notifications[${k}].contact`);
+    const entity = ownedObject(found.get('novaEntities', payment.entity), 'novaEntities', payment.entity, organization, `${path}.entity`);
+    for (const [k, n] of (payment.notifications ?? []).entries()) ownedObject(found.get('novaContacts', n.contact), 'novaContacts', n.contact, organization, `${path}.notifications[${k}].contact`);
     const override = payment.distribution_date_override;
     payments.push({
       instruction: entity.payment_instructions[0] as string,

@@ -24,9 +24,29 @@ const NOUNS: Record<OwnedCollection, string> = {
  * await findOwned(store, 'novaEntities', 'ent_H0hdMOc5E5QMTEcGVZKegvLNCB6p', 'org_Xk7d2pQR9m3nBwYz', 'entity_id').name; // 'Jane Investor'
  */
 export async function findOwned<C extends OwnedCollection>(store: RecordStore<NovaData>, collection: C, id: string, organization: string, field: string, res?: Response): Promise<ObjectOf<C>> {
-  const record = (res ? await readRecord(res, store, collection, id) : await store.get(collection, id)) as Owned<ObjectOf<C>> | undefined;
-  if (!record || record.organization !== organization) {
+  const record = res ? await readRecord(res, store, collection, id) : await store.get(collection, id);
+  return ownedObject(record, collection, id, organization, field);
+}
+
+/**
+ * Every record `refs` names, read in one `getMany` (one statement on PostgreSQL), for a batch
+ * that then resolves its references one by one with `ownedObject`, in the order it names them.
+ *
+ * @example
+ * const found = await readOwned(store, [{ collection: 'novaVehicles', id }]);
+ * ownedObject(found.get('novaVehicles', id), 'novaVehicles', id, organization, '[0].vehicle');
+ */
+export async function readOwned(store: RecordStore<NovaData>, refs: readonly { collection: OwnedCollection; id: string }[]): Promise<{ get(collection: OwnedCollection, id: string): unknown }> {
+  const found = await store.getMany(refs);
+  const byKey = new Map(refs.map((ref, n) => [`${ref.collection}\u0000${ref.id}`, found[n]]));
+  return { get: (collection, id) => byKey.get(`${collection}\u0000${id}`) };
+}
+
+/** The object of a record read for `organization`, or the 404 `findOwned` answers. */
+export function ownedObject<C extends OwnedCollection>(record: unknown, collection: C, id: string, organization: string, field: string): ObjectOf<C> {
+  const owned = record as Owned<ObjectOf<C>> | undefined;
+  if (!owned || owned.organization !== organization) {
     fail({ kind: 'not_found', status: 404, code: 'resource_missing', field, message: `no such ${NOUNS[collection]}: '${id}'` });
   }
-  return record.object;
+  return owned.object;
 }

@@ -257,6 +257,14 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     if (this.ownsPool) await this.pool.end();
   }
 
+  /**
+   * Forgets every kept read of a fixed collection: the workspace was removed (by another
+   * instance, which this one learns from its shared state), so its credentials are gone too.
+   */
+  forgetFixed(): void {
+    this.fixedReads.clear();
+  }
+
   private keepFixed(ref: RecordRef<string>, value: unknown): void {
     if (this.fixedReads.size >= FIXED_CACHE_SIZE) this.fixedReads.delete(this.fixedReads.keys().next().value as string);
     this.fixedReads.set(fixedKey(ref), value ?? null);

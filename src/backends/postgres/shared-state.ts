@@ -52,6 +52,11 @@ export class PostgresSharedState implements SharedSandboxState {
   private readonly clock: SandboxClock;
   private readonly mountPaths: readonly string[];
   onReset: (() => void) | undefined;
+  /**
+   * Runs when a refresh finds no clock row: another instance removed the workspace (its store
+   * then forgets the fixed records it kept, so a credential of the removed workspace is refused).
+   */
+  onGone: (() => void) | undefined;
   /** The reset epoch last seen; undefined until the first read. */
   private epoch: number | undefined;
   /** This instance's clock increments, in order; `refresh()` waits for them. */
@@ -116,6 +121,7 @@ export class PostgresSharedState implements SharedSandboxState {
     );
     const row = rows[0];
     if (row?.clock) this.adoptClock(row.clock, moves);
+    else this.onGone?.();
     this.adoptFaults(row?.faults ?? []);
     return (row?.records ?? []).map((record) => record ?? undefined);
   }

@@ -27,6 +27,9 @@ export type OpenWorkspaceStore = (workspaceId: string, fixtures: () => SandboxDa
  * await pg.close();
  */
 export class PostgresWorkspaces {
+  /** The store opened for each workspace, so its shared state can tell it the workspace is gone (`onGone`). */
+  private readonly stores = new Map<string, PostgresRecordStore<SandboxData>>();
+
   private constructor(readonly pool: Pool) {}
 
   /** Connects and brings the schema up to date; rejects with `StoreUnavailableError` when the database cannot be reached. */
@@ -44,11 +47,14 @@ export class PostgresWorkspaces {
   readonly openStore: OpenWorkspaceStore = async (workspaceId, fixtures) => {
     const store = new PostgresRecordStore<SandboxData>({ pool: this.pool, workspace: workspaceId, schemas: sandboxSchemas(), fixed: sandboxFixedCollections(), fixtures });
     await store.seed();
+    this.stores.set(workspaceId, store);
     return store;
   };
 
-  openShared(workspaceId: string, options: { clock: SandboxClock; mountPaths: readonly string[] }): Promise<PostgresSharedState> {
-    return PostgresSharedState.open({ pool: this.pool, workspace: workspaceId, ...options });
+  async openShared(workspaceId: string, options: { clock: SandboxClock; mountPaths: readonly string[] }): Promise<PostgresSharedState> {
+    const shared = await PostgresSharedState.open({ pool: this.pool, workspace: workspaceId, ...options });
+    shared.onGone = () => this.stores.get(workspaceId)?.forgetFixed();
+    return shared;
   }
 
   /**
@@ -72,6 +78,7 @@ export class PostgresWorkspaces {
 
   /** Deletes everything workspace `id` keeps: records, claims, shared clock and faults, its seed. */
   async removeWorkspace(workspaceId: string): Promise<void> {
+    this.stores.delete(workspaceId);
     const client = await this.pool.connect().catch((error: unknown) => {
       throw toStoreError(error);
     });
