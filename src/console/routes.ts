@@ -3,12 +3,14 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ControlAccess } from '../control-plane/admin-access.js';
 import { renderProblem } from '../control-plane/problem.js';
+import { clockState } from '../control-plane/routes/state-routes.js';
 import { fail } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
 import { renderFailures } from '../core/pipeline/render-failure.js';
 import { JSON_MEDIA_TYPES } from '../core/validation.js';
 import type { Workspace, WorkspaceRegistry } from '../workspaces/registry.js';
 import type { FeedRegistry } from './feeds.js';
+import { setFrozen } from './freeze.js';
 import { FIRST_RUN_STEPS, type FirstRun } from './first-run.js';
 import { assertSameOrigin } from './guard.js';
 import { toHar } from './har.js';
@@ -163,13 +165,8 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     const frozen = (req.body as { frozen?: unknown } | undefined)?.frozen;
     if (typeof frozen !== 'boolean') fail({ kind: 'validation', status: 400, field: 'frozen', message: 'frozen must be true or false' });
     const clock = seen.workspace.ctx.clock;
-    const now = clock.nowMs();
-    const wall = Date.now();
-    // The reading stays where it is; only whether it runs on with the wall clock changes.
-    if (frozen && !clock.frozen) clock.adopt({ offsetMs: now - wall, frozenAtMs: wall });
-    if (!frozen && clock.frozen) clock.adopt({ offsetMs: now - wall, frozenAtMs: null });
-    await seen.workspace.shared?.flush();
-    res.status(200).json({ now: clock.now().toISOString(), offset_seconds: clock.offsetSeconds, frozen: clock.frozen });
+    await setFrozen(seen.workspace, frozen);
+    res.status(200).json(clockState(clock));
   });
   router.get('/console/export', async function exportJournal(req, res) {
     const seen = await viewer(req);

@@ -182,6 +182,40 @@ END
 $$;
 `,
   },
+  {
+    version: 5,
+    name: 'console_rows',
+    sql: `
+-- The console's feed of a workspace, shared by every instance (console-rows.ts): its request
+-- rows (already masked: no secret is ever stored) and timeline events, numbered by the workspace's
+-- head, so every instance sees one order and a console resuming on another instance sends the
+-- same ids back. The head row is the per-workspace sequence: taking numbers updates it, and its
+-- row lock makes numbering follow commit order (a reader never sees id n+1 before id n).
+CREATE TABLE console_heads (
+  workspace text PRIMARY KEY,
+  last bigint NOT NULL DEFAULT 0,
+  -- Event ids are '<epoch>.<id>': a new head (the workspace deleted, the schema recreated) starts a new epoch.
+  epoch text NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 8)
+);
+CREATE TABLE console_rows (
+  workspace text NOT NULL,
+  id bigint NOT NULL,
+  -- 'request' or 'timeline'.
+  kind text NOT NULL,
+  data json NOT NULL,
+  PRIMARY KEY (workspace, id)
+);
+-- Contract coverage counts, shared: calls per documented operation and status key since reset.
+CREATE TABLE console_coverage (
+  workspace text NOT NULL,
+  api text NOT NULL,
+  operation text NOT NULL,
+  status text NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (workspace, api, operation, status)
+);
+`,
+  },
 ];
 
 /** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */

@@ -4,6 +4,8 @@ import type { SandboxClock } from '../../core/clock.js';
 import { createPool, migrate, PostgresRecordStore } from './index.js';
 import { toStoreError } from './pool.js';
 import { PostgresSharedState } from './shared-state.js';
+import { ConsoleChannel } from './console-channel.js';
+import { PostgresConsoleRows } from './console-rows.js';
 
 export interface PostgresWorkspacesOptions {
   /** `--database`: `postgres://user:password@host:port/database`. */
@@ -27,18 +29,29 @@ export type OpenWorkspaceStore = (workspaceId: string, fixtures: () => SandboxDa
  * await pg.close();
  */
 export class PostgresWorkspaces {
-  private constructor(readonly pool: Pool) {}
+  private constructor(
+    readonly pool: Pool,
+    /** The console's own connection (shared journals), apart from the request pool. */
+    private readonly channel: ConsoleChannel,
+  ) {}
 
   /** Connects and brings the schema up to date; rejects with `StoreUnavailableError` when the database cannot be reached. */
   static async open(options: PostgresWorkspacesOptions): Promise<PostgresWorkspaces> {
     const pool = createPool({ url: options.url, ...(options.schema !== undefined && { schema: options.schema }) });
+    let channel: ConsoleChannel;
     try {
       await migrate(pool, options.schema);
+      channel = await ConsoleChannel.open({ url: options.url, ...(options.schema !== undefined && { schema: options.schema }) });
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;
     }
-    return new PostgresWorkspaces(pool);
+    return new PostgresWorkspaces(pool, channel);
+  }
+
+  /** A workspace's shared journal, console timeline and coverage (written behind, on the console's connection). */
+  openJournal(workspaceId: string, options: { capacity: number; clock: SandboxClock }): Promise<PostgresConsoleRows> {
+    return PostgresConsoleRows.open({ channel: this.channel, workspace: workspaceId, ...options });
   }
 
   readonly openStore: OpenWorkspaceStore = async (workspaceId, fixtures) => {
@@ -77,7 +90,7 @@ export class PostgresWorkspaces {
     });
     try {
       await client.query('BEGIN');
-      for (const table of ['records', 'record_counts', 'idempotency_claims', 'workspaces', 'sandbox_state', 'faults']) {
+      for (const table of ['records', 'record_counts', 'idempotency_claims', 'workspaces', 'sandbox_state', 'faults', 'console_rows', 'console_heads', 'console_coverage']) {
         await client.query(`DELETE FROM ${table} WHERE workspace = $1`, [workspaceId]);
       }
       await client.query('COMMIT');
@@ -90,6 +103,7 @@ export class PostgresWorkspaces {
   }
 
   async close(): Promise<void> {
+    await this.channel.close();
     await this.pool.end();
   }
 }
