@@ -93,3 +93,23 @@ export function shareJournal(control: { journal: RequestJournal; coverage: Cover
   control.coverage.share(log);
   if (shared) shared.onReset = undefined;
 }
+
+/** Clears and coverage resets on their way to a shared log (see `clearsWritten`). */
+const clearing = new Set<Promise<void>>();
+
+/** A shared log's clear (or coverage reset) being written: `clearsWritten` waits for it. */
+export function trackClear(write: Promise<void>): void {
+  const settled = write.catch(() => undefined); // the database down: the reset answered already failed or will retry
+  clearing.add(settled);
+  void settled.then(() => clearing.delete(settled));
+}
+
+/**
+ * Resolves once every clear under way in this process has reached its shared log. A reset's
+ * answer waits for it: a request another instance serves after the answer must not be swept
+ * by a clear still on its way. (The control plane's `reset()` clears synchronously; this is
+ * where its writes become awaitable.) Nothing to wait for in one process.
+ */
+export async function clearsWritten(): Promise<void> {
+  await Promise.all([...clearing]);
+}

@@ -1,7 +1,7 @@
 import type { SandboxClock } from '../../core/clock.js';
 import type { RequestState } from '../../core/pipeline/request-state.js';
 import type { JournalEntry } from '../../control-plane/journal.js';
-import { TIMELINE_ROOM, type CoverageCount, type LoggedRow, type SharedJournalLog } from '../../control-plane/shared-journal.js';
+import { TIMELINE_ROOM, trackClear, type CoverageCount, type LoggedRow, type SharedJournalLog } from '../../control-plane/shared-journal.js';
 import { captureOf, type RawCapture } from '../../console/capture.js';
 import { DEFAULT_BATCH_MS } from '../../console/feed.js';
 import { buildRow } from '../../console/rows.js';
@@ -166,7 +166,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
 
   /** A clear or reset is written at once, not at the next batch: what is served after it must not be swept with it. */
   private writeSoon(): void {
-    void this.write().catch(() => undefined);
+    trackClear(this.write());
   }
 
   async sync(): Promise<void> {
