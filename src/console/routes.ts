@@ -152,7 +152,9 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
   router.get('/console/requests/:seq', async function requestDetail(req, res) {
     const seen = await viewer(req);
     const seq = Number(req.params.seq);
-    const row = Number.isSafeInteger(seq) ? feeds.of(seen.workspace).row(seq) : undefined;
+    const find = () => (Number.isSafeInteger(seq) ? feeds.of(seen.workspace).row(seq) : undefined);
+    // --database: a row just written elsewhere may not be read here yet.
+    const row = find() ?? (await seen.workspace.control.journal.sync(), find());
     if (!row) fail({ kind: 'not_found', status: 404, message: `no request ${String(req.params.seq)} in this workspace's console (dropped from the bounded feed, or cleared)` });
     res.status(200).json(row);
   });
@@ -172,6 +174,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     const seen = await viewer(req);
     const format = req.query.format === 'har' ? 'har' : req.query.format === undefined || req.query.format === 'json' ? 'json' : undefined;
     if (!format) fail({ kind: 'validation', status: 400, field: 'format', message: 'format must be json or har' });
+    await seen.workspace.control.journal.sync(); // --database: every instance's rows, this one's last batch included
     const rows = feeds.of(seen.workspace).rows();
     const stamp = seen.workspace.ctx.clock.now().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="sandbox-${seen.workspace.id}-${stamp}.${format === 'har' ? 'har' : 'json'}"`);

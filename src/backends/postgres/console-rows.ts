@@ -313,7 +313,12 @@ export class PostgresConsoleRows implements SharedJournalLog {
     if (records.length === 0) return;
     const rows = records.map(loggedRow).slice(-this.bound);
     this.lastSeen = Number(records[records.length - 1]?.id);
-    this.kept = [...this.kept, ...rows].slice(-this.bound);
+    let kept = [...this.kept, ...rows];
+    for (const row of rows) {
+      const through = row.kind === 'timeline' && row.value.kind === 'cleared' ? row.value.through : undefined;
+      if (typeof through === 'number') kept = kept.filter((k) => k.kind !== 'request' || k.id > through); // as the table: cleared rows are gone
+    }
+    this.kept = kept.slice(-this.bound);
     for (const listener of this.listeners) listener(rows);
   }
 }
