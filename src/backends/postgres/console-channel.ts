@@ -15,8 +15,8 @@ export interface ConsoleChannelOptions {
 
 /** What a workspace's log is told by the channel. */
 export interface ChannelListener {
-  /** Another instance (or this one) wrote rows of the workspace. */
-  notified(): void;
+  /** An instance (this one too) wrote rows of the workspace, up to id `last`. */
+  notified(last: number): void;
   /** The connection is back after a loss: notifications may have been missed meanwhile. */
   reconnected(): void;
 }
@@ -27,7 +27,7 @@ const RETRY_MAX_MS = 5000;
 /**
  * The console's own connection to PostgreSQL, apart from the request pool: the shared logs
  * (console-rows.ts) write their batches and read rows back on it, and it LISTENs on the
- * schema's channel, where every write is announced with the workspace id as payload. One per
+ * schema's channel, where every write is announced with the workspace id and its last row id. One per
  * process, whatever the number of workspaces. NOTIFY is per database, not per schema, so the
  * channel's name is derived from the schema: suites (or deployments) in other schemas of the
  * same database never hear each other.
@@ -38,8 +38,8 @@ const RETRY_MAX_MS = 5000;
  *
  * @example
  * const channel = await ConsoleChannel.open({ url, schema });
- * channel.listen('default', { notified: fetchNew, reconnected: catchUp });
- * await channel.query('SELECT pg_notify($1, $2)', [channel.name, 'default']);
+ * channel.listen('default', { notified: (last) => fetchUpTo(last), reconnected: catchUp });
+ * await channel.query(`SELECT pg_notify($1, json_build_object('workspace', $2::text, 'last', 7)::text)`, [channel.name, 'default']);
  * await channel.close();
  */
 export class ConsoleChannel {
@@ -113,7 +113,8 @@ export class ConsoleChannel {
     client.on('end', () => this.lost(client, undefined));
     client.on('notification', (message) => {
       if (message.channel !== this.name || message.payload === undefined) return;
-      for (const listener of this.listeners.get(message.payload) ?? []) listener.notified();
+      const { workspace, last } = parsePayload(message.payload);
+      for (const listener of this.listeners.get(workspace) ?? []) listener.notified(last);
     });
     try {
       await client.connect();
@@ -161,6 +162,16 @@ export class ConsoleChannel {
       });
     }, this.retryMs);
     this.retry.unref();
+  }
+}
+
+/** The payload a write sends (`notifyPayload` in SQL): `{"workspace": id, "last": n}`. */
+function parsePayload(payload: string): { workspace: string; last: number } {
+  try {
+    const parsed = JSON.parse(payload) as { workspace?: unknown; last?: unknown };
+    return { workspace: String(parsed.workspace), last: Number(parsed.last) };
+  } catch {
+    return { workspace: '', last: 0 };
   }
 }
 

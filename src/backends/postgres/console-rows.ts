@@ -24,6 +24,7 @@ type Queued = { request: JournalEntry; state: unknown; capture: RawCapture | und
 /** A row built (masked, serialized) and not yet written. */
 interface Built {
   kind: 'request' | 'timeline';
+  value: Record<string, unknown>;
   data: string;
   /** A clear: the request rows up to this id go. */
   through?: number;
@@ -58,7 +59,7 @@ WITH head AS (
   SELECT $1, u.api, u.operation, u.status, u.n FROM unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS u(api, operation, status, n)
   ON CONFLICT (workspace, api, operation, status) DO UPDATE SET n = c.n + EXCLUDED.n
 )
-SELECT last, pg_notify($11, $1) FROM head`;
+SELECT last, pg_notify($11, json_build_object('workspace', $1::text, 'last', last)::text) FROM head`;
 
 /**
  * `SharedJournalLog` in PostgreSQL (migration 5): a workspace's journal rows, console timeline
@@ -97,6 +98,13 @@ export class PostgresConsoleRows implements SharedJournalLog {
   private readonly listeners = new Set<(rows: readonly LoggedRow[]) => void>();
   private fetching: Promise<void> | undefined;
   private fetchAgain = false;
+  /** The highest id a notification announced. */
+  private heardUpTo = 0;
+  /**
+   * A write of this instance's is under way: its own notification may arrive before its
+   * answer, and the rows it announces are handed on from the answer, not read back.
+   */
+  private statementRunning = false;
   private closed = false;
   private readonly unlisten: () => void;
 
@@ -111,7 +119,11 @@ export class PostgresConsoleRows implements SharedJournalLog {
     this.lastSeen = head.last;
     this.kept = rows;
     this.unlisten = this.channel.listen(this.workspace, {
-      notified: () => void this.fetch().catch(() => undefined),
+      // Its own writes are announced to it too: read only when the write is news here.
+      notified: (last) => {
+        this.heardUpTo = Math.max(this.heardUpTo, last);
+        if (!this.statementRunning && last > this.lastSeen) void this.fetch().catch(() => undefined);
+      },
       reconnected: () => {
         void this.fetch().catch(() => undefined);
         if (this.unsent.length > 0 || this.queue.length > 0 || this.counts.size > 0 || this.resetCounts) void this.write().catch(() => undefined);
@@ -240,6 +252,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
       counts.map((c) => c.n),
       this.channel.name,
     ];
+    this.statementRunning = true;
     try {
       let written: { last: string }[];
       if (resetCounts) {
@@ -257,10 +270,15 @@ export class PostgresConsoleRows implements SharedJournalLog {
       } else {
         written = await this.channel.query<{ last: string }>(WRITE_BATCH, values);
       }
-      this.lastWritten = Math.max(this.lastWritten, Number(written[0]?.last ?? 0));
+      const last = Number(written[0]?.last ?? 0);
+      this.lastWritten = Math.max(this.lastWritten, last);
+      if (rows.length > 0) this.adoptWritten(rows, last);
     } catch (error) {
       if (isUnavailable(error)) this.putBack(rows, counts, resetCounts); // written once the connection is back
       throw error;
+    } finally {
+      this.statementRunning = false;
+      if (this.heardUpTo > this.lastSeen) void this.fetch().catch(() => undefined); // another instance's, heard meanwhile
     }
   }
 
@@ -279,13 +297,27 @@ export class PostgresConsoleRows implements SharedJournalLog {
   private build(queued: Queued): Built {
     if ('request' in queued) {
       // Masked here, before the row is stored; its local number means nothing to the others (the log's id replaces it).
-      const row = buildRow(queued.request, queued.state as RequestState | undefined, queued.capture);
-      return { kind: 'request', data: JSON.stringify({ ...row, seq: undefined }) }; // undefined: left out of the JSON
+      const row = { ...buildRow(queued.request, queued.state as RequestState | undefined, queued.capture), seq: undefined }; // undefined: left out of the JSON
+      return { kind: 'request', value: row, data: JSON.stringify(row) };
     }
-    if ('timeline' in queued) return { kind: 'timeline', data: JSON.stringify(queued.timeline) };
+    if ('timeline' in queued) return { kind: 'timeline', value: queued.timeline, data: JSON.stringify(queued.timeline) };
     // Through the last row read or written here when it is written: what came after stays.
     const through = Math.max(queued.clearSeen, this.lastWritten);
-    return { kind: 'timeline', data: JSON.stringify({ kind: 'cleared', time: queued.time, through }), through };
+    const cleared = { kind: 'cleared', time: queued.time, through };
+    return { kind: 'timeline', value: cleared, data: JSON.stringify(cleared), through };
+  }
+
+  /**
+   * This instance's rows just written, numbered up to `last`: when nothing else came between
+   * them and the last row read here, they are handed on as built (no read back); otherwise
+   * they are read with the others', in order.
+   */
+  private adoptWritten(rows: Built[], last: number): void {
+    if (this.fetching || this.lastSeen !== last - rows.length) {
+      void this.fetch().catch(() => undefined);
+      return;
+    }
+    this.adopt(rows.map((row, i) => ({ id: last - rows.length + 1 + i, kind: row.kind, value: row.value })));
   }
 
   /** Reads the rows after the last one read; a call while one runs makes it run once more. */
@@ -310,9 +342,13 @@ export class PostgresConsoleRows implements SharedJournalLog {
 
   private async fetchOnce(): Promise<void> {
     const records = await this.channel.query<RowRecord>('SELECT id, kind, data FROM console_rows WHERE workspace = $1 AND id > $2 ORDER BY id', [this.workspace, this.lastSeen]);
-    if (records.length === 0) return;
-    const rows = records.map(loggedRow).slice(-this.bound);
-    this.lastSeen = Number(records[records.length - 1]?.id);
+    if (records.length > 0) this.adopt(records.map(loggedRow));
+  }
+
+  /** Rows read (or written) here, after the last one: kept, and told to every listener. */
+  private adopt(all: LoggedRow[]): void {
+    const rows = all.slice(-this.bound);
+    this.lastSeen = (all[all.length - 1] as LoggedRow).id;
     let kept = [...this.kept, ...rows];
     for (const row of rows) {
       const through = row.kind === 'timeline' && row.value.kind === 'cleared' ? row.value.through : undefined;
