@@ -12,7 +12,7 @@ import { IdFactory } from './core/ids.js';
 import type { Logger } from './core/logging.js';
 import type { RecordStore } from './core/store/record-store.js';
 import { createControlPlane } from './control-plane/control-plane.js';
-import { shareJournal } from './control-plane/shared-journal.js';
+import { clearsWritten, shareJournal } from './control-plane/shared-journal.js';
 import type { CoverageTracker } from './control-plane/coverage.js';
 import type { Sleep } from './control-plane/fault-injection.js';
 import type { FaultBook } from './control-plane/faults.js';
@@ -218,7 +218,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       await log?.close(); // its last batch, before the backend's connections end
       await opened.close();
     },
-    reset: control.reset,
+    async reset() {
+      await control.reset();
+      await clearsWritten(); // --database: the shared journal and coverage cleared for every instance first
+    },
   };
 }
 
