@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import request from 'supertest';
 import { createSandbox, type Sandbox } from '../../src/sandbox.js';
+import { keyOf, newWorkspace, norcapAuthOf } from '../workspaces/helpers.js';
 import { describePostgres, testSchema, withAdmin, type TestSchema } from '../support/postgres.js';
 import { StreamReader } from './helpers.js';
 
@@ -100,6 +102,51 @@ describePostgres('two instances behind one URL feed one workspace console', () =
     expect(onA.events.filter((e) => e.event === 'request').map((e) => e.id)).toEqual(ids);
     resumed.close();
     onA.close();
+  });
+
+  test('rows served on both instances at once reach every console in one order: none lost, none twice', async () => {
+    const onA = new StreamReader(`${urlA}/console/stream`);
+    const onB = new StreamReader(`${urlB}/console/stream`);
+    await Promise.all([onA.opened, onB.opened]);
+    await Promise.all([onA.next((e) => e.event === 'hello'), onB.next((e) => e.event === 'hello')]);
+    const queries = Array.from({ length: 24 }, (_, i) => `?limit=${i + 10}`);
+    const answers = await Promise.all(queries.map((query, i) => norcap(i % 2 === 0 ? urlA : urlB, { query })));
+    expect(answers.map((res) => res.status)).toEqual(queries.map(() => 200));
+    const sent = new Set(queries);
+    const ofOurs = (reader: StreamReader) =>
+      reader.events.filter((e) => e.event === 'request' && sent.has((JSON.parse(e.data) as { query: string }).query)).map((e) => `${String(e.id)} ${(JSON.parse(e.data) as { query: string }).query}`);
+    for (const reader of [onA, onB]) for (const query of queries) await reader.row((r) => r.query === query);
+    expect(ofOurs(onA)).toHaveLength(24);
+    expect(ofOurs(onB)).toEqual(ofOurs(onA));
+    const ids = ofOurs(onA).map((line) => Number(line.split(' ')[0]?.split('.')[1]));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    onA.close();
+    onB.close();
+  });
+
+  test("a workspace made on A: B serves it, A's console of that workspace shows it, the default workspace's does not", async () => {
+    const ws = await newWorkspace(a);
+    const signed = await request(a.app).post('/console/session').send({ key: ws.key });
+    expect(signed.status).toBe(200);
+    const cookie = String(([] as string[]).concat(signed.headers['set-cookie'] ?? []).find((c) => c.startsWith('sandbox_console=')) ?? '').split(';')[0] as string;
+    const stream = new StreamReader(`${urlA}/console/stream`, { Cookie: cookie });
+    await stream.opened;
+    expect(JSON.parse((await stream.next((e) => e.event === 'hello')).data)).toMatchObject({ workspace: ws.id });
+    const defaultStream = new StreamReader(`${urlA}/console/stream`);
+    await defaultStream.opened;
+
+    const defaultTotal = (await json(urlA, '/_sandbox/requests')).body.total;
+    const served = await request(b.app).get(`${LIST}?limit=7`).set('Authorization', norcapAuthOf(ws));
+    expect(served.status).toBe(200);
+    expect(await stream.row((r) => r.query === '?limit=7')).toMatchObject({ status: 200, path: LIST });
+    const journal = await request(a.app).get('/_sandbox/requests').set('Authorization', keyOf(ws));
+    expect(journal.status).toBe(200);
+    expect((journal.body.entries as Entry[]).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([`GET ${LIST} 200`]);
+    // The default workspace's own journal (its console's too) has no row of the other workspace.
+    expect((await json(urlA, '/_sandbox/requests')).body.total).toBe(defaultTotal);
+    expect(defaultStream.events.filter((e) => e.event === 'request' && (JSON.parse(e.data) as { query: string }).query === '?limit=7')).toEqual([]);
+    stream.close();
+    defaultStream.close();
   });
 
   test('no secret reaches the shared table: rows are masked before they are stored', async () => {
