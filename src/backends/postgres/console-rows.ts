@@ -232,7 +232,8 @@ export class PostgresConsoleRows implements SharedJournalLog {
     for (const queued of this.queue) this.unsent.push(this.build(queued));
     this.queue = [];
     if (this.unsent.length === 0 && this.counts.size === 0 && !this.resetCounts) return;
-    const rows = this.unsent;
+    // More than the table keeps would be dropped by this very write: they are not sent at all.
+    const rows = this.unsent.slice(-this.bound);
     const counts = [...this.counts.values()];
     const resetCounts = this.resetCounts;
     this.unsent = [];
