@@ -44,6 +44,27 @@ describePostgres('PostgresConsoleRows: the shared journal table', () => {
     await other.close();
   });
 
+  test("coverage counts add up across logs; a reset is a new generation: only what is counted after it shows, the old rows are gone", async () => {
+    const one = await pg.openJournal('counts', { capacity: 10, clock });
+    const two = await pg.openJournal('counts', { capacity: 10, clock });
+    one.count('norcap', 'listDistributions', '200');
+    two.count('norcap', 'listDistributions', '200');
+    two.count('norcap', 'listDistributions', '400');
+    await Promise.all([one.sync(), two.sync()]);
+    const sorted = async () => (await one.coverage()).map((c) => `${c.operationId} ${c.status} ${c.n}`).sort();
+    expect(await sorted()).toEqual(['listDistributions 200 2', 'listDistributions 400 1']);
+
+    two.resetCoverage();
+    one.count('norcap', 'createDistributions', '200');
+    await two.sync();
+    await one.sync();
+    expect(await sorted()).toEqual(['createDistributions 200 1']);
+    const stored = await withAdmin((client) => client.query<{ n: string }>(`SELECT count(*) AS n FROM console_coverage WHERE workspace = 'counts'`), schema.name);
+    expect(Number(stored.rows[0]?.n)).toBe(1);
+    await one.close();
+    await two.close();
+  });
+
   test('two logs of one workspace (two instances) read one numbering; a clear says through which row', async () => {
     const one = await pg.openJournal('pair', { capacity: 10, clock });
     const two = await pg.openJournal('pair', { capacity: 10, clock });

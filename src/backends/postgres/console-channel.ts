@@ -68,6 +68,11 @@ export class ConsoleChannel {
     return channel;
   }
 
+  /** Whether the connection is up now. */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
   /** One statement on this connection; `StoreUnavailableError` while it is down. */
   async query<R>(text: string, values: unknown[] = []): Promise<R[]> {
     const client = this.client;

@@ -30,6 +30,9 @@ interface Built {
   through?: number;
 }
 
+/** How long a write the database refused for now (a deadlock, a timeout) waits before it is tried again. */
+const RETRY_MS = 1000;
+
 interface RowRecord {
   id: string;
   kind: 'request' | 'timeline';
@@ -40,13 +43,14 @@ interface RowRecord {
  * One batch, one statement: numbers the rows from the workspace's head (whose row lock orders
  * concurrent writers, so ids follow commit order), inserts them, drops what is past the bound
  * (and, for a clear, the request rows up to it) in the same statement that grew the table, adds
- * the coverage counts, and announces the write on the channel (delivered at commit).
+ * the coverage counts (a reset moves the head to a new generation of counts and drops the old
+ * ones), and announces the write on the channel (delivered at commit).
  */
 const WRITE_BATCH = `
 WITH head AS (
   INSERT INTO console_heads AS h (workspace, last) VALUES ($1, $2::bigint)
-  ON CONFLICT (workspace) DO UPDATE SET last = h.last + $2::bigint
-  RETURNING h.last
+  ON CONFLICT (workspace) DO UPDATE SET last = h.last + $2::bigint, coverage_gen = h.coverage_gen + $12::integer
+  RETURNING h.last, h.coverage_gen
 ), added AS (
   INSERT INTO console_rows (workspace, id, kind, data)
   SELECT $1, head.last - $2::bigint + r.n, r.kind, r.data::json
@@ -55,9 +59,11 @@ WITH head AS (
   DELETE FROM console_rows
   WHERE workspace = $1 AND (id <= (SELECT last FROM head) - $5::bigint OR (kind = 'request' AND id <= $6::bigint))
 ), counted AS (
-  INSERT INTO console_coverage AS c (workspace, api, operation, status, n)
-  SELECT $1, u.api, u.operation, u.status, u.n FROM unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS u(api, operation, status, n)
-  ON CONFLICT (workspace, api, operation, status) DO UPDATE SET n = c.n + EXCLUDED.n
+  INSERT INTO console_coverage AS c (workspace, gen, api, operation, status, n)
+  SELECT $1, head.coverage_gen, u.api, u.operation, u.status, u.n FROM head, unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS u(api, operation, status, n)
+  ON CONFLICT (workspace, gen, api, operation, status) DO UPDATE SET n = c.n + EXCLUDED.n
+), uncounted AS (
+  DELETE FROM console_coverage WHERE workspace = $1 AND gen < (SELECT coverage_gen FROM head)
 )
 SELECT last, pg_notify($11, json_build_object('workspace', $1::text, 'last', last)::text) FROM head`;
 
@@ -106,6 +112,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
    */
   private statementRunning = false;
   private closed = false;
+  private retrying = false;
   private readonly unlisten: () => void;
 
   private constructor(options: PostgresConsoleRowsOptions, head: { epoch: string; last: number }, rows: LoggedRow[]) {
@@ -187,7 +194,10 @@ export class PostgresConsoleRows implements SharedJournalLog {
   }
 
   async coverage(): Promise<CoverageCount[]> {
-    const rows = await this.channel.query<{ api: string; operation: string; status: string; n: string }>('SELECT api, operation, status, n FROM console_coverage WHERE workspace = $1', [this.workspace]);
+    const rows = await this.channel.query<{ api: string; operation: string; status: string; n: string }>(
+      'SELECT c.api, c.operation, c.status, c.n FROM console_coverage c JOIN console_heads h ON h.workspace = c.workspace AND h.coverage_gen = c.gen WHERE c.workspace = $1',
+      [this.workspace],
+    );
     return rows.map((row) => ({ api: row.api, operationId: row.operation, status: row.status, n: Number(row.n) }));
   }
 
@@ -252,35 +262,36 @@ export class PostgresConsoleRows implements SharedJournalLog {
       counts.map((c) => c.status),
       counts.map((c) => c.n),
       this.channel.name,
+      resetCounts ? 1 : 0,
     ];
     this.statementRunning = true;
     try {
-      let written: { last: string }[];
-      if (resetCounts) {
-        // Zeroed under the head's lock, as every write counts under it: no two instances deadlock on the counts.
-        await this.channel.query('BEGIN');
-        try {
-          await this.channel.query('SELECT last FROM console_heads WHERE workspace = $1 FOR UPDATE', [this.workspace]);
-          await this.channel.query('DELETE FROM console_coverage WHERE workspace = $1', [this.workspace]);
-          written = await this.channel.query<{ last: string }>(WRITE_BATCH, values);
-          await this.channel.query('COMMIT');
-        } catch (error) {
-          await this.channel.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      } else {
-        written = await this.channel.query<{ last: string }>(WRITE_BATCH, values);
-      }
+      // One statement, never a transaction: the connection is every workspace's, and another's
+      // statement queued meanwhile would run inside it.
+      const written = await this.channel.query<{ last: string }>(WRITE_BATCH, values);
       const last = Number(written[0]?.last ?? 0);
       this.lastWritten = Math.max(this.lastWritten, last);
       if (rows.length > 0) this.adoptWritten(rows, last);
     } catch (error) {
-      if (isUnavailable(error)) this.putBack(rows, counts, resetCounts); // written once the connection is back
+      if (isUnavailable(error)) {
+        this.putBack(rows, counts, resetCounts); // written once the connection is back…
+        if (this.channel.connected) this.retrySoon(); // …or, a deadlock or timeout with the connection up, a moment later
+      }
       throw error;
     } finally {
       this.statementRunning = false;
       if (this.heardUpTo > this.lastSeen) void this.fetch().catch(() => undefined); // another instance's, heard meanwhile
     }
+  }
+
+  /** Tries the write again in a second (the database answered, but could not take it now). */
+  private retrySoon(): void {
+    if (this.retrying || this.closed) return;
+    this.retrying = true;
+    setTimeout(() => {
+      this.retrying = false;
+      void this.write().catch(() => undefined);
+    }, RETRY_MS).unref();
   }
 
   /** A failed batch goes back in front of what came since, within the bound. */

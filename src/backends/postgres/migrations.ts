@@ -195,7 +195,9 @@ CREATE TABLE console_heads (
   workspace text PRIMARY KEY,
   last bigint NOT NULL DEFAULT 0,
   -- Event ids are '<epoch>.<id>': a new head (the workspace deleted, the schema recreated) starts a new epoch.
-  epoch text NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 8)
+  epoch text NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 8),
+  -- Grows by one on every coverage reset: counts of an older generation are gone (and deleted by the next write).
+  coverage_gen integer NOT NULL DEFAULT 0
 );
 CREATE TABLE console_rows (
   workspace text NOT NULL,
@@ -205,14 +207,16 @@ CREATE TABLE console_rows (
   data json NOT NULL,
   PRIMARY KEY (workspace, id)
 );
--- Contract coverage counts, shared: calls per documented operation and status key since reset.
+-- Contract coverage counts, shared: calls per documented operation and status key since reset
+-- (the head's coverage_gen: a reset is one update of the head, never a delete racing the counts).
 CREATE TABLE console_coverage (
   workspace text NOT NULL,
+  gen integer NOT NULL,
   api text NOT NULL,
   operation text NOT NULL,
   status text NOT NULL,
   n bigint NOT NULL,
-  PRIMARY KEY (workspace, api, operation, status)
+  PRIMARY KEY (workspace, gen, api, operation, status)
 );
 `,
   },
