@@ -160,6 +160,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
   });
   router.get('/console/records', async function records(req, res) {
     const seen = await viewer(req);
+    await seen.workspace.control.journal.sync(); // --database: the moves made on every instance
     res.status(200).json(await listRecords(seen.workspace, historyFrom(feeds.of(seen.workspace).timeline())));
   });
   router.post('/console/clock', json, async function freeze(req, res) {
