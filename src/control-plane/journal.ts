@@ -79,7 +79,9 @@ export class RequestJournal {
   /**
    * From now on the journal is `log`'s (`--database`): recording queues there, and this ring
    * holds the request rows every instance wrote, as the log numbered them (`seq` is the log's
-   * id), so `list()` shows them all. Listeners are no longer told: the console feed reads the log.
+   * id), so `list()` shows them all (`await sync()` first to include the latest). Listeners are
+   * told of those rows as they are read back (`context`: the masked console row), not of a
+   * `record` itself; the console feed reads the log directly.
    */
   share(log: SharedJournalLog): void {
     this.log = log;
@@ -98,10 +100,17 @@ export class RequestJournal {
     await this.log?.sync();
   }
 
+  /** Rows the log read back, every instance's: listed here, and told to listeners as they would be in one process. */
   private adopt(rows: readonly LoggedRow[]): void {
     for (const row of rows) {
-      if (row.kind === 'request') this.push(entryOf(row));
-      else if (row.value.kind === 'cleared' && typeof row.value.through === 'number') this.dropThrough(row.value.through);
+      if (row.kind === 'request') {
+        const entry = entryOf(row);
+        this.push(entry);
+        for (const listener of this.listeners) listener.recorded(entry, row.value);
+      } else if (row.value.kind === 'cleared' && typeof row.value.through === 'number') {
+        this.dropThrough(row.value.through);
+        for (const listener of this.listeners) listener.cleared?.();
+      }
     }
   }
 

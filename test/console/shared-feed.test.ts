@@ -31,6 +31,8 @@ describe('a journal, coverage and console feed shared through one log', () => {
     const { log, a, b } = twoInstances();
     const seen: FeedItem[] = [];
     a.feed.subscribe({ send: (items) => (seen.push(...items), true) }, undefined, () => undefined);
+    const heard: string[] = [];
+    a.journal.subscribe({ recorded: (e) => heard.push(`${e.seq} ${e.path}`), cleared: () => heard.push('cleared') });
     b.journal.record(entry('/b1'));
     a.journal.record(entry('/a1'));
     expect(a.journal.list().entries).toEqual([]); // recording only queued
@@ -38,6 +40,10 @@ describe('a journal, coverage and console feed shared through one log', () => {
     expect(a.journal.list().entries.map((e) => `${e.seq} ${e.path}`)).toEqual(['2 /a1', '1 /b1']);
     expect(b.journal.list().entries.map((e) => `${e.seq} ${e.path}`)).toEqual(['2 /a1', '1 /b1']);
     expect(paths(seen)).toEqual(['/b1', '/a1']);
+    expect(heard).toEqual(['1 /b1', '2 /a1']); // a journal's listeners hear every instance's rows, as numbered
+    b.journal.clear();
+    await log.sync();
+    expect(heard.at(-1)).toBe('cleared');
     expect(seen.map((item) => a.feed.idOf(item))).toEqual([`${log.epoch}.1`, `${log.epoch}.2`]);
     expect(b.feed.items().map((item) => b.feed.idOf(item))).toEqual([`${log.epoch}.1`, `${log.epoch}.2`]); // one numbering
   });
