@@ -12,6 +12,7 @@ import { IdFactory } from './core/ids.js';
 import type { Logger } from './core/logging.js';
 import type { RecordStore } from './core/store/record-store.js';
 import { createControlPlane } from './control-plane/control-plane.js';
+import { clearsWritten, shareJournal } from './control-plane/shared-journal.js';
 import type { CoverageTracker } from './control-plane/coverage.js';
 import type { Sleep } from './control-plane/fault-injection.js';
 import type { FaultBook } from './control-plane/faults.js';
@@ -140,12 +141,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...(shared && { shared }),
   });
   control.access.hosts.add(options.allowedHosts ?? []);
+  // --database: the journal, console timeline and coverage every instance shares.
+  const log = await opened.workspaces.journal?.(DEFAULT_WORKSPACE, { capacity: control.journal.capacity, clock }).catch(async (error: unknown) => {
+    await opened.close().catch(() => undefined);
+    throw error;
+  });
+  if (log) shareJournal(control, shared, log);
   const ws = options.workspaces ?? {};
   const workspaces = new WorkspaceRegistry({
-    defaultWorkspace: { id: DEFAULT_WORKSPACE, ctx, control },
+    defaultWorkspace: { id: DEFAULT_WORKSPACE, ctx, control, ...(shared && { shared }), ...(log && { log }) },
     catalog: ws.catalog ?? opened.workspaces.catalog,
     stores: ws.stores ?? opened.workspaces.stores,
     ...(opened.workspaces.shared && { shared: opened.workspaces.shared }),
+    ...(opened.workspaces.journal && { journal: opened.workspaces.journal }),
     seed: options.seed,
     frozenAt: options.frozenAt,
     ttlMs: ws.ttlSeconds === undefined ? undefined : ws.ttlSeconds * 1000,
@@ -207,9 +215,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       clearInterval(sweeper);
       await routed.stop();
       if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
+      await log?.close(); // its last batch, before the backend's connections end
       await opened.close();
     },
-    reset: control.reset,
+    async reset() {
+      await control.reset();
+      await clearsWritten(); // --database: the shared journal and coverage cleared for every instance first
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { SandboxClock } from '../core/clock.js';
 import type { createRandom } from '../core/random.js';
 import type { RecordStore } from '../core/store/record-store.js';
 import type { SharedSandboxState } from '../control-plane/shared-state.js';
+import type { SharedJournalLog } from '../control-plane/shared-journal.js';
 import type { WorkspaceCatalog, WorkspaceRegistryOptions, WorkspaceStoreFactory } from '../workspaces/registry.js';
 
 /** What a backend is opened with: the sandbox options it reads. */
@@ -30,6 +31,12 @@ export interface SandboxBackend {
   shared?: SharedSandboxState;
   /** `/healthz`'s question to the state; none for the embedded store, which is always there. */
   ready?: () => Promise<boolean>;
-  workspaces: { catalog: WorkspaceCatalog; stores: WorkspaceStoreFactory; shared?: NonNullable<WorkspaceRegistryOptions['shared']> };
+  workspaces: {
+    catalog: WorkspaceCatalog;
+    stores: WorkspaceStoreFactory;
+    shared?: NonNullable<WorkspaceRegistryOptions['shared']>;
+    /** A workspace's journal, console timeline and coverage shared by every instance; none for the embedded store. */
+    journal?: (workspaceId: string, options: { capacity: number; clock: SandboxClock }) => Promise<SharedJournalLog>;
+  };
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JournalEntry, RequestJournal } from '../control-plane/journal.js';
+import type { LoggedRow, SharedJournalLog } from '../control-plane/shared-journal.js';
 import type { RequestState } from '../core/pipeline/request-state.js';
 import { captureOf, type RawCapture } from './capture.js';
 import { buildRow, type RequestRow } from './rows.js';
@@ -67,8 +68,11 @@ type Pending = { request: JournalEntry; state: unknown; capture: ReturnType<type
  * feed.subscribe({ send: (items) => res.write(items.map((i) => i.frame).join('')) }, lastEventId, (plan) => sayHello(plan));
  */
 export class ConsoleFeed {
-  /** Changes whenever this feed is made (a restart): an id from another epoch means "start over". */
-  readonly epoch = randomBytes(6).toString('base64url');
+  /**
+   * Changes whenever this feed is made (a restart): an id from another epoch means "start over".
+   * Shared (`--database`): the log's, the same on every instance, whose ids the log numbers.
+   */
+  readonly epoch: string;
   readonly capacity: number;
   private readonly ring: (FeedItem | undefined)[];
   private next = 0;
@@ -80,6 +84,8 @@ export class ConsoleFeed {
   private scheduled = false;
   private readonly subscribers = new Set<Subscriber>();
   readonly stop: () => void;
+  /** With `--database`: the workspace's log, which numbers every instance's events (see `SharedJournalLog`). */
+  private readonly log: SharedJournalLog | undefined;
 
   constructor(
     journal: RequestJournal,
@@ -90,6 +96,15 @@ export class ConsoleFeed {
   ) {
     this.capacity = journal.capacity + extraCapacity;
     this.ring = new Array<FeedItem | undefined>(this.capacity);
+    this.log = journal.shared;
+    if (this.log) {
+      // Shared: events go to the log, and come back numbered with every instance's.
+      this.epoch = this.log.epoch;
+      this.deliver(this.log.rows());
+      this.stop = this.log.subscribe((rows) => this.deliver(rows));
+      return;
+    }
+    this.epoch = randomBytes(6).toString('base64url');
     // What the journal holds already (recorded before this feed existed), without its exchange.
     for (const entry of journal.list({ limit: journal.capacity }).entries.reverse()) this.pending.push({ request: entry, state: undefined, capture: undefined });
     this.flush();
@@ -101,7 +116,8 @@ export class ConsoleFeed {
 
   /** Adds a timeline event (from the controls). */
   add(event: TimelineEvent): void {
-    this.queue({ timeline: event });
+    if (this.log) this.log.appendTimeline(event);
+    else this.queue({ timeline: event });
   }
 
   /** The stream id of an item: `<epoch>.<seq>`. */
@@ -122,13 +138,16 @@ export class ConsoleFeed {
   subscribe(subscriber: Subscriber, lastEventId: string | undefined, hello: (plan: { fresh: boolean; gap: number }) => void): () => void {
     this.flush(); // what is queued now goes in the backlog, not twice
     const match = /^([A-Za-z0-9_-]+)\.(\d+)$/.exec(lastEventId ?? '');
-    const resume = match && match[1] === this.epoch && Number(match[2]) <= this.seq ? Number(match[2]) : undefined;
+    // Shared, an id past what this instance has read yet is another instance's: resume after it
+    // all the same, and what arrives up to it is not sent twice.
+    const resume = match && match[1] === this.epoch && (Number(match[2]) <= this.seq || this.log) ? Number(match[2]) : undefined;
     const backlog = this.items().filter((item) => resume === undefined || item.seq > resume);
     const oldest = this.size === 0 ? this.seq + 1 : (this.ring[(this.next - this.size + this.capacity) % this.capacity] as FeedItem).seq;
-    hello({ fresh: resume === undefined, gap: resume !== undefined && oldest > resume + 1 ? oldest - resume - 1 : 0 });
+    hello({ fresh: resume === undefined, gap: resume !== undefined && oldest > resume + 1 && resume < this.seq ? oldest - resume - 1 : 0 });
     if (backlog.length > 0 && !subscriber.send(backlog)) return () => undefined;
-    this.subscribers.add(subscriber);
-    return () => void this.subscribers.delete(subscriber);
+    const live: Subscriber = resume !== undefined && resume > this.seq ? { send: (items) => sendAfter(subscriber, items, resume) } : subscriber;
+    this.subscribers.add(live);
+    return () => void this.subscribers.delete(live);
   }
 
   /** Every kept item, oldest first, cleared request rows left out. */
@@ -173,6 +192,23 @@ export class ConsoleFeed {
     setTimeout(() => this.flush(), this.batchMs).unref();
   }
 
+  /** Shared: rows the log read back (this instance's and the others'), in id order, to the ring and every console. */
+  private deliver(rows: readonly LoggedRow[]): void {
+    const built: FeedItem[] = [];
+    for (const row of rows) {
+      if (row.id <= this.seq) continue; // read already (the log's first rows and its first delivery may overlap)
+      this.seq = row.id;
+      if (row.kind === 'timeline' && row.value.kind === 'cleared' && typeof row.value.through === 'number') this.clearedBefore = row.value.through + 1;
+      const item = loggedItem(this.epoch, row);
+      this.ring[this.next] = item;
+      this.next = (this.next + 1) % this.capacity;
+      this.size = Math.min(this.size + 1, this.capacity);
+      built.push(item);
+    }
+    if (built.length === 0) return;
+    for (const subscriber of this.subscribers) if (!subscriber.send(built)) this.subscribers.delete(subscriber);
+  }
+
   /** Builds and sends what is queued. */
   flush(): void {
     this.scheduled = false;
@@ -200,6 +236,39 @@ export class ConsoleFeed {
     }
     for (const subscriber of this.subscribers) if (!subscriber.send(built)) this.subscribers.delete(subscriber);
   }
+}
+
+/** Sends what comes after `resume` (the rows of a resumed console that this instance had not read yet). */
+function sendAfter(subscriber: Subscriber, items: readonly FeedItem[], resume: number): boolean {
+  const after = items.filter((item) => item.seq > resume);
+  return after.length === 0 || subscriber.send(after);
+}
+
+/** A logged row's feed item (shared): its JSON and SSE frame made on first read, once. */
+function loggedItem(epoch: string, row: LoggedRow): FeedItem {
+  if (row.kind === 'timeline') {
+    const data = JSON.stringify({ ...row.value, feed_seq: row.id });
+    return { seq: row.id, event: 'timeline', data, frame: `id: ${epoch}.${row.id}\nevent: timeline\ndata: ${data}\n\n` };
+  }
+  let built: { data: string; frame: string } | undefined;
+  const build = (): { data: string; frame: string } => {
+    if (!built) {
+      const full = { ...row.value, seq: row.id } as unknown as RequestRow;
+      built = { data: JSON.stringify({ ...full, feed_seq: row.id }), frame: `id: ${epoch}.${row.id}\nevent: request\ndata: ${JSON.stringify(summaryOf(full, row.id))}\n\n` };
+    }
+    return built;
+  };
+  return {
+    seq: row.id,
+    event: 'request',
+    journalSeq: row.id,
+    get data() {
+      return build().data;
+    },
+    get frame() {
+      return build().frame;
+    },
+  };
 }
 
 /** A request's feed item whose row, JSON and SSE frame are made on first read, once. */

@@ -3,12 +3,14 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ControlAccess } from '../control-plane/admin-access.js';
 import { renderProblem } from '../control-plane/problem.js';
+import { clockState } from '../control-plane/routes/state-routes.js';
 import { fail } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
 import { renderFailures } from '../core/pipeline/render-failure.js';
 import { JSON_MEDIA_TYPES } from '../core/validation.js';
 import type { Workspace, WorkspaceRegistry } from '../workspaces/registry.js';
 import type { FeedRegistry } from './feeds.js';
+import { setFrozen } from './freeze.js';
 import { FIRST_RUN_STEPS, type FirstRun } from './first-run.js';
 import { assertSameOrigin } from './guard.js';
 import { toHar } from './har.js';
@@ -150,12 +152,15 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
   router.get('/console/requests/:seq', async function requestDetail(req, res) {
     const seen = await viewer(req);
     const seq = Number(req.params.seq);
-    const row = Number.isSafeInteger(seq) ? feeds.of(seen.workspace).row(seq) : undefined;
+    const find = () => (Number.isSafeInteger(seq) ? feeds.of(seen.workspace).row(seq) : undefined);
+    // --database: a row just written elsewhere may not be read here yet.
+    const row = find() ?? (await seen.workspace.control.journal.sync(), find());
     if (!row) fail({ kind: 'not_found', status: 404, message: `no request ${String(req.params.seq)} in this workspace's console (dropped from the bounded feed, or cleared)` });
     res.status(200).json(row);
   });
   router.get('/console/records', async function records(req, res) {
     const seen = await viewer(req);
+    await seen.workspace.control.journal.sync(); // --database: the moves made on every instance
     res.status(200).json(await listRecords(seen.workspace, historyFrom(feeds.of(seen.workspace).timeline())));
   });
   router.post('/console/clock', json, async function freeze(req, res) {
@@ -163,18 +168,14 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     const frozen = (req.body as { frozen?: unknown } | undefined)?.frozen;
     if (typeof frozen !== 'boolean') fail({ kind: 'validation', status: 400, field: 'frozen', message: 'frozen must be true or false' });
     const clock = seen.workspace.ctx.clock;
-    const now = clock.nowMs();
-    const wall = Date.now();
-    // The reading stays where it is; only whether it runs on with the wall clock changes.
-    if (frozen && !clock.frozen) clock.adopt({ offsetMs: now - wall, frozenAtMs: wall });
-    if (!frozen && clock.frozen) clock.adopt({ offsetMs: now - wall, frozenAtMs: null });
-    await seen.workspace.shared?.flush();
-    res.status(200).json({ now: clock.now().toISOString(), offset_seconds: clock.offsetSeconds, frozen: clock.frozen });
+    await setFrozen(seen.workspace, frozen);
+    res.status(200).json(clockState(clock));
   });
   router.get('/console/export', async function exportJournal(req, res) {
     const seen = await viewer(req);
     const format = req.query.format === 'har' ? 'har' : req.query.format === undefined || req.query.format === 'json' ? 'json' : undefined;
     if (!format) fail({ kind: 'validation', status: 400, field: 'format', message: 'format must be json or har' });
+    await seen.workspace.control.journal.sync(); // --database: every instance's rows, this one's last batch included
     const rows = feeds.of(seen.workspace).rows();
     const stamp = seen.workspace.ctx.clock.now().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="sandbox-${seen.workspace.id}-${stamp}.${format === 'har' ? 'har' : 'json'}"`);

@@ -85,7 +85,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
   const exclusive = shared && ((run: () => Promise<void>, wait: boolean) => shared.exclusive(async () => (await shared.refresh(), await run()), wait));
   const autoAdvancer = options.autoAdvance ? new AutoAdvancer(ctx, API_MODULES, exclusive ? { exclusive } : {}) : undefined;
   if (shared) {
-    // Another instance's reset: the journal and coverage (kept per instance) start over here too.
+    // Another instance's reset: a journal and coverage kept per instance start over here too (a shared journal needs not: shareJournal drops this).
     shared.onReset = () => {
       journal.clear();
       coverage.reset();

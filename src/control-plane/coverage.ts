@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { SandboxClock } from '../core/clock.js';
 import { OperationIndex, type OperationRef } from '../core/contract/operations.js';
 import type { ApiName } from '../core/contract/spec.js';
+import type { SharedJournalLog } from './shared-journal.js';
 
 export interface CoverageOperation {
   operationId: string;
@@ -59,20 +60,49 @@ export class CoverageTracker {
     this.since = clock.now();
   }
 
+  /** With `--database`: the workspace's log, where every instance's counts add up. */
+  private log: SharedJournalLog | undefined;
+
   record(operation: OperationRef, status: number): void {
-    let counts = this.counts.get(operation);
-    if (!counts) {
-      counts = { calls: 0, statuses: new Map() };
-      this.counts.set(operation, counts);
-    }
-    counts.calls += 1;
     const key = statusKey(operation, status);
-    counts.statuses.set(key, (counts.statuses.get(key) ?? 0) + 1);
+    this.add(operation, key, 1);
+    this.log?.count(operation.api, operation.operationId, key);
   }
 
   reset(): void {
     this.counts.clear();
     this.since = this.clock.now();
+    this.log?.resetCoverage();
+  }
+
+  /**
+   * From now on the counts are `log`'s (`--database`): each one recorded here is also queued
+   * there, and `sync()` reads back what every instance counted.
+   */
+  share(log: SharedJournalLog): void {
+    this.log = log;
+  }
+
+  /** Brings the counts up to every instance's (nothing to do in one process). */
+  async sync(): Promise<void> {
+    if (!this.log) return;
+    await this.log.sync();
+    const counts = await this.log.coverage();
+    this.counts.clear();
+    for (const { api, operationId, status, n } of counts) {
+      const operation = this.apis.includes(api as ApiName) ? OperationIndex.for(api as ApiName).operations.find((op) => op.operationId === operationId) : undefined;
+      if (operation) this.add(operation, status, n);
+    }
+  }
+
+  private add(operation: OperationRef, key: string, n: number): void {
+    let counts = this.counts.get(operation);
+    if (!counts) {
+      counts = { calls: 0, statuses: new Map() };
+      this.counts.set(operation, counts);
+    }
+    counts.calls += n;
+    counts.statuses.set(key, (counts.statuses.get(key) ?? 0) + n);
   }
 
   report(): CoverageReport {
@@ -104,6 +134,7 @@ export class CoverageTracker {
    * process.stdout.write(await sandbox.coverage.writeReport('coverage.json'));
    */
   async writeReport(file: string): Promise<string> {
+    await this.sync().catch(() => undefined); // shared: every instance's counts, when the database answers
     const report = this.report();
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
     return renderTable(report);

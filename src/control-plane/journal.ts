@@ -1,5 +1,6 @@
 import type { ApiName } from '../core/contract/spec.js';
 import type { AppliedFault } from './fault-injection.js';
+import { entryOf, type LoggedRow, type SharedJournalLog } from './shared-journal.js';
 
 /** One request to the mocked APIs, as `GET /_sandbox/requests` shows it. */
 export interface JournalEntry {
@@ -62,11 +63,68 @@ export class RequestJournal {
     this.ring = new Array<JournalEntry | undefined>(capacity);
   }
 
+  /** With `--database`: the workspace's log every instance writes; undefined in one process. */
+  private log: SharedJournalLog | undefined;
+
   record(entry: JournalEntry, context?: unknown): void {
+    if (this.log) {
+      // Shared: only queued here; the entry comes back numbered, with every instance's, from the log.
+      this.log.appendRequest(entry, context);
+      return;
+    }
+    this.push(entry);
+    for (const listener of this.listeners) listener.recorded(entry, context);
+  }
+
+  /**
+   * From now on the journal is `log`'s (`--database`): recording queues there, and this ring
+   * holds the request rows every instance wrote, as the log numbered them (`seq` is the log's
+   * id), so `list()` shows them all (`await sync()` first to include the latest). Listeners are
+   * told of those rows as they are read back (`context`: the masked console row), not of a
+   * `record` itself; the console feed reads the log directly.
+   */
+  share(log: SharedJournalLog): void {
+    this.log = log;
+    this.clearRing();
+    this.adopt(log.rows());
+    log.subscribe((rows) => this.adopt(rows));
+  }
+
+  /** The shared log, if any (the console feed reads it). */
+  get shared(): SharedJournalLog | undefined {
+    return this.log;
+  }
+
+  /** Resolves once what any instance recorded before is listed here (at once in one process). */
+  async sync(): Promise<void> {
+    await this.log?.sync();
+  }
+
+  /** Rows the log read back, every instance's: listed here, and told to listeners as they would be in one process. */
+  private adopt(rows: readonly LoggedRow[]): void {
+    for (const row of rows) {
+      if (row.kind === 'request') {
+        const entry = entryOf(row);
+        this.push(entry);
+        for (const listener of this.listeners) listener.recorded(entry, row.value);
+      } else if (row.value.kind === 'cleared' && typeof row.value.through === 'number') {
+        this.dropThrough(row.value.through);
+        for (const listener of this.listeners) listener.cleared?.();
+      }
+    }
+  }
+
+  /** Drops the entries up to `seq` (a clear another instance made, or this one). */
+  private dropThrough(seq: number): void {
+    const kept = this.list({ limit: this.capacity }).entries.filter((entry) => entry.seq > seq);
+    this.clearRing();
+    for (const entry of kept.reverse()) this.push(entry);
+  }
+
+  private push(entry: JournalEntry): void {
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
-    for (const listener of this.listeners) listener.recorded(entry, context);
   }
 
   /** Listens to appends and clears; returns the function that stops listening. */
@@ -91,10 +149,16 @@ export class RequestJournal {
     return { entries, total };
   }
 
+  /** Empties the journal; shared, for every instance (the log says through which row). */
   clear(): void {
+    this.clearRing();
+    if (this.log) this.log.clear();
+    else for (const listener of this.listeners) listener.cleared?.();
+  }
+
+  private clearRing(): void {
     this.ring.fill(undefined);
     this.next = 0;
     this.size = 0;
-    for (const listener of this.listeners) listener.cleared?.();
   }
 }

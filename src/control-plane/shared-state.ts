@@ -38,4 +38,9 @@ export interface SharedSandboxState {
   close(): Promise<void>;
   /** Runs when this instance sees that another one reset the sandbox (the control plane clears its journal and coverage). */
   onReset: (() => void) | undefined;
+  /**
+   * Freezes the clock where it reads now, or lets it run on from there, for every instance
+   * (the console's Freeze and Unfreeze), and adopts the result.
+   */
+  setFrozen(frozen: boolean): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { ControlAccess } from '../control-plane/admin-access.js';
 import { createControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
 import type { Sleep } from '../control-plane/fault-injection.js';
 import type { SharedSandboxState } from '../control-plane/shared-state.js';
+import { shareJournal, type SharedJournalLog } from '../control-plane/shared-journal.js';
 import { cappedStore, WORKSPACE_CAPS, type WorkspaceCaps } from './caps.js';
 import { newWorkspaceId, workspaceFixtures, type WorkspaceDescription, type WorkspaceSecrets } from './fixtures.js';
 
@@ -27,6 +28,8 @@ export interface Workspace {
   record?: WorkspaceRecord;
   /** Its state shared with other instances (`--database`), closed with it. */
   shared?: SharedSandboxState;
+  /** Its journal, console timeline and coverage shared with other instances (`--database`), closed with it. */
+  log?: SharedJournalLog;
 }
 
 /** A workspace as the catalog keeps it (shared by every instance). */
@@ -96,6 +99,8 @@ export interface WorkspaceRegistryOptions {
    * instance (`PostgresWorkspaces.openShared`). Absent, they live in this process.
    */
   shared?: (workspaceId: string, clock: SandboxClock) => Promise<SharedSandboxState>;
+  /** With `--database`: a workspace's journal, console timeline and coverage, shared (`PostgresWorkspaces.openJournal`). */
+  journal?: (workspaceId: string, options: { capacity: number; clock: SandboxClock }) => Promise<SharedJournalLog>;
 }
 
 export const DEFAULT_WORKSPACE_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -207,6 +212,7 @@ export class WorkspaceRegistry {
     const workspace = await opening?.catch(() => undefined);
     await this.catalog.delete(id);
     if (workspace) await workspace.control.stop();
+    await workspace?.log?.close();
     await workspace?.shared?.close();
     await this.stores.remove(id, workspace ? (workspace.ctx.store as WorkspaceStore) : undefined);
   }
@@ -224,6 +230,7 @@ export class WorkspaceRegistry {
       const workspace = await opening.catch(() => undefined);
       if (!workspace) continue;
       await workspace.control.stop();
+      await workspace.log?.close();
       await workspace.shared?.close();
       await (workspace.ctx.store as WorkspaceStore).close();
     }
@@ -252,6 +259,8 @@ export class WorkspaceRegistry {
       sleep: this.options.sleep,
       ...(shared && { shared }),
     });
-    return { id, ctx, control, record, ...(shared && { shared }) };
+    const log = await this.options.journal?.(id, { capacity: control.journal.capacity, clock });
+    if (log) shareJournal(control, shared, log);
+    return { id, ctx, control, record, ...(shared && { shared }), ...(log && { log }) };
   }
 }

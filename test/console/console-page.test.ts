@@ -260,4 +260,17 @@ const CLOSE_SCRIPT = '</script><script>window.__pwned=2</script>';
     const journal = (await (await fetch(`${url}/_sandbox/requests?limit=1000`)).json()) as { entries: { path: string }[] };
     expect(journal.entries.filter((e) => e.path === '/favicon.ico' || e.path.startsWith('/console'))).toEqual([]);
   });
+
+  // Last: it empties the journal the test above reads.
+  test('Clear empties the table and the journal; a request after it shows', async () => {
+    const page = await openConsole();
+    expect((await norcapCreate(good)).status).toBe(200);
+    await rowWith(page, '200').first().waitFor();
+    await page.click('#clear');
+    await waitForCount(page, '#rows tr', 0);
+    expect(((await (await fetch(`${url}/_sandbox/requests`)).json()) as { entries: unknown[] }).entries).toEqual([]);
+    expect((await fetch(`${url}/v3/custody/distributions?limit=1`, { headers: { Authorization: NORCAP } })).status).toBe(200);
+    await waitForCount(page, '#rows tr', 1);
+    await page.close();
+  });
 });

@@ -183,6 +183,44 @@ $$;
 `,
   },
   {
+    version: 5,
+    name: 'console_rows',
+    sql: `
+-- The console's feed of a workspace, shared by every instance (console-rows.ts): its request
+-- rows (already masked: no secret is ever stored) and timeline events, numbered by the workspace's
+-- head, so every instance sees one order and a console resuming on another instance sends the
+-- same ids back. The head row is the per-workspace sequence: taking numbers updates it, and its
+-- row lock makes numbering follow commit order (a reader never sees id n+1 before id n).
+CREATE TABLE console_heads (
+  workspace text PRIMARY KEY,
+  last bigint NOT NULL DEFAULT 0,
+  -- Event ids are '<epoch>.<id>': a new head (the workspace deleted, the schema recreated) starts a new epoch.
+  epoch text NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 8),
+  -- Grows by one on every coverage reset: counts of an older generation are gone (and deleted by the next write).
+  coverage_gen integer NOT NULL DEFAULT 0
+);
+CREATE TABLE console_rows (
+  workspace text NOT NULL,
+  id bigint NOT NULL,
+  -- 'request' or 'timeline'.
+  kind text NOT NULL,
+  data json NOT NULL,
+  PRIMARY KEY (workspace, id)
+);
+-- Contract coverage counts, shared: calls per documented operation and status key since reset
+-- (the head's coverage_gen: a reset is one update of the head, never a delete racing the counts).
+CREATE TABLE console_coverage (
+  workspace text NOT NULL,
+  gen integer NOT NULL,
+  api text NOT NULL,
+  operation text NOT NULL,
+  status text NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (workspace, gen, api, operation, status)
+);
+`,
+  },
+  {
     version: 6,
     name: 'claim_key',
     sql: `
@@ -190,7 +228,7 @@ $$;
 -- one snapshot: an answer committed after it was taken (its claim row already deleted, so the
 -- INSERT meets no conflict) is invisible to it, and the store had to look again with a second
 -- query before it could run the request. In a function each statement takes a new snapshot
--- (READ COMMITTED), so the look after the insert is made here. (Version 5 is another change's.)
+-- (READ COMMITTED), so the look after the insert is made here.
 CREATE FUNCTION sandbox_claim_key(ws text, coll text, key_id text, token text, fp text, now_ms float8, retention_ms float8, lease_ms float8,
                                   OUT record json, OUT taken boolean, OUT holder text)
 LANGUAGE plpgsql AS $$

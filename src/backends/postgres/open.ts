@@ -40,6 +40,7 @@ export async function openPostgresBackend(options: BackendOptions & { database: 
         catalog: new PostgresWorkspaceCatalog(pg.pool),
         stores: { open: pg.openStore, remove: (id) => pg.removeWorkspace(id) },
         shared: (id, workspaceClock) => pg.openShared(id, { clock: workspaceClock, mountPaths }),
+        journal: (id, journalOptions) => pg.openJournal(id, journalOptions),
       },
       async close() {
         await shared.close();

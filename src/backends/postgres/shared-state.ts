@@ -280,4 +280,23 @@ export class PostgresSharedState implements SharedSandboxState {
       throw toStoreError(error);
     }
   }
+
+  /**
+   * The reading stays where it is, in one update of the clock row (so an advance from another
+   * instance is never lost): freezing pins the base at this wall-clock instant (the offset
+   * stays); unfreezing folds the frozen base into the offset. Already so: unchanged.
+   */
+  async setFrozen(frozen: boolean): Promise<void> {
+    await this.flush();
+    const moves = this.localMoves;
+    const { rows } = await this.query<{ value: ClockRow }>(
+      `UPDATE sandbox_state SET value = CASE
+         WHEN $2::boolean AND (value->>'frozenAtMs') IS NULL THEN json_build_object('offsetMs', (value->>'offsetMs')::float8, 'frozenAtMs', $3::float8, 'epoch', value->'epoch')
+         WHEN NOT $2::boolean AND (value->>'frozenAtMs') IS NOT NULL THEN json_build_object('offsetMs', (value->>'frozenAtMs')::float8 + (value->>'offsetMs')::float8 - $3::float8, 'frozenAtMs', NULL, 'epoch', value->'epoch')
+         ELSE value END
+       WHERE workspace = $1 AND key = 'clock' RETURNING value`,
+      [this.workspace, frozen, Date.now()],
+    );
+    if (rows[0]) this.adoptClock(rows[0].value, moves);
+  }
 }

@@ -4,6 +4,8 @@ import type { SandboxClock } from '../../core/clock.js';
 import { createPool, migrate, PostgresRecordStore } from './index.js';
 import { toStoreError } from './pool.js';
 import { PostgresSharedState } from './shared-state.js';
+import { ConsoleChannel } from './console-channel.js';
+import { PostgresConsoleRows } from './console-rows.js';
 
 export interface PostgresWorkspacesOptions {
   /** `--database`: `postgres://user:password@host:port/database`. */
@@ -30,18 +32,29 @@ export class PostgresWorkspaces {
   /** The store opened for each workspace, so its shared state can tell it the workspace is gone (`onGone`). */
   private readonly stores = new Map<string, PostgresRecordStore<SandboxData>>();
 
-  private constructor(readonly pool: Pool) {}
+  private constructor(
+    readonly pool: Pool,
+    /** The console's own connection (shared journals), apart from the request pool. */
+    private readonly channel: ConsoleChannel,
+  ) {}
 
   /** Connects and brings the schema up to date; rejects with `StoreUnavailableError` when the database cannot be reached. */
   static async open(options: PostgresWorkspacesOptions): Promise<PostgresWorkspaces> {
     const pool = createPool({ url: options.url, ...(options.schema !== undefined && { schema: options.schema }) });
+    let channel: ConsoleChannel;
     try {
       await migrate(pool, options.schema);
+      channel = await ConsoleChannel.open({ url: options.url, ...(options.schema !== undefined && { schema: options.schema }) });
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;
     }
-    return new PostgresWorkspaces(pool);
+    return new PostgresWorkspaces(pool, channel);
+  }
+
+  /** A workspace's shared journal, console timeline and coverage (written behind, on the console's connection). */
+  openJournal(workspaceId: string, options: { capacity: number; clock: SandboxClock }): Promise<PostgresConsoleRows> {
+    return PostgresConsoleRows.open({ channel: this.channel, workspace: workspaceId, ...options });
   }
 
   readonly openStore: OpenWorkspaceStore = async (workspaceId, fixtures) => {
@@ -84,7 +97,7 @@ export class PostgresWorkspaces {
     });
     try {
       await client.query('BEGIN');
-      for (const table of ['records', 'record_counts', 'idempotency_claims', 'workspaces', 'sandbox_state', 'faults']) {
+      for (const table of ['records', 'record_counts', 'idempotency_claims', 'workspaces', 'sandbox_state', 'faults', 'console_rows', 'console_heads', 'console_coverage']) {
         await client.query(`DELETE FROM ${table} WHERE workspace = $1`, [workspaceId]);
       }
       await client.query('COMMIT');
@@ -97,6 +110,7 @@ export class PostgresWorkspaces {
   }
 
   async close(): Promise<void> {
+    await this.channel.close();
     await this.pool.end();
   }
 }

@@ -130,7 +130,13 @@
   function onTimeline(event) {
     addTimeline(event);
     if (event.kind === 'cleared') {
-      state.rows.clear(); state.order = []; state.held = []; clear($('rows')); $('detail').hidden = true; updateCount();
+      // Under --database a clear says through which row: rows another instance served after it stay.
+      var through = typeof event.through === 'number' ? event.through : Infinity;
+      state.order = state.order.filter(function (seq) { if (seq <= through) { state.rows.delete(seq); return false; } return true; });
+      state.held = state.held.filter(function (row) { return row.seq > through; });
+      var shown = $('rows').querySelectorAll('tr');
+      for (var i = 0; i < shown.length; i++) if (Number(shown[i].dataset.seq) <= through) shown[i].remove();
+      $('detail').hidden = true; updateCount();
     } else if (event.kind === 'fault_armed' || event.kind === 'fault_disarmed') refreshFaults();
     else if (event.kind === 'clock') { refreshClock(); showMoved(event.moved); refreshRecords(); }
     else if (event.kind === 'lifecycle') refreshRecords();

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { SandboxClock } from '../../core/clock.js';
+import { clearsWritten } from '../shared-journal.js';
 
 /** What `GET /_sandbox/clock` answers. */
 export interface ClockState {
@@ -23,6 +24,7 @@ export function stateRoutes(deps: { clock: SandboxClock; reset(): Promise<void>;
   const router = Router();
   router.post('/_sandbox/reset', async function resetSandbox(_req, res) {
     await deps.reset();
+    await clearsWritten(); // --database: the journal and coverage are cleared for every instance before the answer
     res.status(200).json({ reset: true, clock: clockState(deps.clock) });
   });
   router.get('/_sandbox/clock', function getClock(_req, res) {
