@@ -9,6 +9,9 @@ export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'];
 
+/** What the patched validator reads to match one route only (patches/express-openapi-validator+5.6.2.patch). */
+type RouteHinted = Request & { openapiRouteHint?: string };
+
 /**
  * The OpenAPI document as request validation: express-openapi-validator, fed the API's own spec.
  * Its errors are not answered here; they flow on to the API's error handler, which renders them
@@ -24,6 +27,10 @@ type ValidatorSpec = Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'
 export function requestValidation(api: ApiName): RequestHandler {
   return function validateRequest(req, res, next) {
     refuseEmptyQueryNames(req);
+    // The door resolved the operation: the validator matches that one route, not every route of
+    // the spec in turn (`openapiRouteHint`, patches/README.md). Unresolved (405, 404), it routes itself.
+    const operation = res.locals.request?.operation;
+    if (operation?.api === api) (req as RouteHinted).openapiRouteHint = operation.path;
     let validator = validators.get(api);
     if (!validator) validators.set(api, (validator = Router().use(createValidator(api), requireDeclaredBody)));
     return validator(req, res, next);
