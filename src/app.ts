@@ -6,6 +6,7 @@ import { API_MODULES, apiForPath, type SandboxData } from './apis/index.js';
 import type { ApiName } from './core/contract/spec.js';
 import { requestLog, type Logger } from './core/logging.js';
 import { apiPipeline } from './core/pipeline/api-pipeline.js';
+import { inOrder, passErrorOn, type Step } from './core/pipeline/steps.js';
 import { renderFailures } from './core/pipeline/render-failure.js';
 import { resolveRequest, type RequestObserver } from './core/pipeline/resolve-request.js';
 import { docsRouter } from './docs/docs-router.js';
@@ -45,11 +46,13 @@ export interface AppOptions {
  *
  * | step | what |
  * | --- | --- |
+ * | `noSniff` | `X-Content-Type-Options: nosniff` on every answer |
+ * | `enter` | the workspace door (and the console's tap and routes), when given |
  * | `resolveRequest` | which API and documented operation, once; observers (log, journal, coverage) told |
- * | `GET /healthz` | readiness |
- * | docs | `/`, `/docs/*`, `/openapi/*` |
- * | `/_sandbox/*` | the control plane, answering problem+json |
- * | each API's prefix | its pipeline (`apiPipeline`, one list of named steps per mount): CORS → faults → authentication → body → validation → the operation's handler → its envelope |
+ * | `route`: `GET /healthz` | readiness |
+ * | `route`: `/_sandbox/*` | the control plane, answering problem+json |
+ * | `route`: each API's prefix | its pipeline (`apiPipeline`, one list of named steps per mount): CORS → faults → authentication → body → validation → the operation's handler → its envelope |
+ * | `route`: docs | `/`, `/docs/*`, `/openapi/*` |
  * | anything else | 404 problem+json |
  *
  * @example
@@ -60,45 +63,63 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // No body is ever to be sniffed into something else (a JSON error read as HTML, say).
-  app.use((_req, res, next) => void (res.setHeader('X-Content-Type-Options', 'nosniff'), next()));
   app.set('query parser', 'extended'); // qs: filter[status][]=a → { filter: { status: ['a'] } }
 
   const control = options.control ?? createControlPlane(ctx);
   const observers: RequestObserver[] = [control.observer];
   if (options.logger) observers.push(requestLog(options.logger, { requestLines: !options.quiet }));
-  if (options.enter) app.use(options.enter);
-  app.use(resolveRequest(observers));
 
   const ready = options.ready;
-  app.get('/healthz', async function healthz(_req, res) {
+  const healthz: Step = async function healthz(_req, res) {
     if (ready && !(await ready())) res.status(503).json({ status: 'unavailable' });
     else res.status(200).json({ status: 'ok' });
-  });
-  app.use(docsRouter(new Map(API_MODULES.map((api) => [api.name, api.mountPaths]))));
-
+  };
+  const docs = docsRouter(new Map(API_MODULES.map((api) => [api.name, api.mountPaths])));
   const cors = apiCors();
   const pipelines = new Map<ApiName, Router | RequestHandler>([['sandbox', control.controls]]);
   for (const api of API_MODULES) {
     pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), cors: options.cors === false ? undefined : cors, faults: control.injectFaults, strict: options.strict ?? false }));
   }
-  app.use(function dispatch(req, res, next) {
-    const pipeline = res.locals.request.api === null ? undefined : pipelines.get(res.locals.request.api);
-    if (!pipeline) return next();
-    // HEAD is GET without a body (RFC 9110 §9.3.2). The specs document GET only, so HEAD is run
-    // as GET; Node already knows the request was HEAD and sends the headers alone.
-    if (req.method === 'HEAD') req.method = 'GET';
-    return pipeline(req, res, next);
-  } satisfies RequestHandler);
 
-  app.use(function notFound(req) {
-    fail({ kind: 'not_found', status: 404, message: `No route for ${req.method} ${req.path}` });
-  } satisfies RequestHandler);
+  /** Where a resolved request goes: the health check, its API's pipeline, the docs, or a 404. */
+  const route: Step = function route(req, res, next) {
+    if (req.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return healthz(req, res, next);
+    const api = res.locals.request.api;
+    const pipeline = api === null ? undefined : pipelines.get(api);
+    if (pipeline) {
+      // HEAD is GET without a body (RFC 9110 §9.3.2). The specs document GET only, so HEAD is run
+      // as GET; Node already knows the request was HEAD and sends the headers alone.
+      if (req.method === 'HEAD') req.method = 'GET';
+      return pipeline(req, res, orNotFound(req, next));
+    }
+    return docs(req, res, orNotFound(req, next));
+  };
+
+  // One step list, not a layer per `use`: every request walks exactly these, in this order.
+  app.use(inOrder([noSniff, ...(options.enter ? [options.enter] : []), resolveRequest(observers), route], passErrorOn));
   // The controls and unknown paths answer problems; an API path lands here only when it failed
   // before reaching its pipeline (the workspace door), and still answers in its API's envelope.
   app.use(renderFailures((failure, path) => apiForPath(path)?.renderError(failure, { path }) ?? renderProblem(failure)));
   answerPathless(app);
   return app;
+}
+
+/** No body is ever to be sniffed into something else (a JSON error read as HTML, say). */
+const noSniff: Step = function noSniff(_req, res, next) {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
+/** `next` for a step that may leave a request unanswered: what no step answered is a 404. */
+function orNotFound(req: Request, next: (error?: unknown) => void): (error?: unknown) => void {
+  return (error) => {
+    if (error !== undefined && error !== null) return next(error);
+    try {
+      fail({ kind: 'not_found', status: 404, message: `No route for ${req.method} ${req.path}` });
+    } catch (notFound) {
+      next(notFound);
+    }
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Router, type Express } from 'express';
+import type { Express } from 'express';
+import { inOrder, passErrorOn } from './core/pipeline/steps.js';
 import { createApp, DEFAULT_BODY_LIMIT } from './app.js';
 import { openBackend } from './backends/index.js';
 import { DEFAULT_SERVER_TIMEOUTS, timeoutsProblem, type ServerTimeouts } from './server-timeouts.js';
@@ -168,7 +169,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const door = enterWorkspace(workspaces);
   const sandboxConsole = options.console === false ? undefined : createConsole({ registry: workspaces, access: control.access, autoAdvance: options.autoAdvance ?? false, ...(typeof options.console === 'object' && { options: options.console }) });
   // The console's routes and tap go before the door, its timeline after it (inside the workspace's scope).
-  const enter = sandboxConsole ? Router().use(sandboxConsole.beforeDoor, door, sandboxConsole.afterDoor) : door;
+  const enter = sandboxConsole ? inOrder([sandboxConsole.beforeDoor, door, sandboxConsole.afterDoor], passErrorOn) : door;
   const app = createApp(routedContext(ctx), { bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), control: routed, enter, strict: options.strict, logger: options.logger, quiet: options.quiet, cors: options.cors, ...(opened.ready && { ready: opened.ready }) });
   // Idle workspaces are deleted within a minute of expiring (and before every create).
   const sweeper = setInterval(() => void workspaces.sweep().catch(() => undefined), 60_000);

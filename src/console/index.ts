@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { runStep } from '../core/pipeline/steps.js';
 import { isSandboxPath } from '../apis/index.js';
 import type { ControlAccess } from '../control-plane/admin-access.js';
 import type { WorkspaceRegistry } from '../workspaces/registry.js';
@@ -42,15 +43,22 @@ export function createConsole(deps: { registry: WorkspaceRegistry; access: Contr
   const feeds = new FeedRegistry();
   const firstRun = new FirstRun(deps.registry.defaultWorkspace, deps.autoAdvance);
   const streams = new OpenStreams();
-  const before = Router();
-  before.use(consoleRoutes({ registry: deps.registry, access: deps.access, feeds, firstRun, streams, ...(deps.options?.stream && { stream: deps.options.stream }) }));
-  before.use(captureExchanges());
-  before.use(function consoleCookieForControls(req, _res, next) {
-    if (isSandboxPath(req.path) && req.headers.authorization === undefined) {
-      const secret = consoleCookie(req);
-      if (secret !== undefined && mayCarryConsoleCookie(deps.access.hosts, req)) req.headers.authorization = `Bearer ${secret}`;
-    }
-    next();
-  } satisfies RequestHandler);
-  return { beforeDoor: before, afterDoor: controlEvents(feeds), feeds, streams, close: () => streams.closeAll() };
+  const routes = consoleRoutes({ registry: deps.registry, access: deps.access, feeds, firstRun, streams, ...(deps.options?.stream && { stream: deps.options.stream }) });
+  const capture = captureExchanges();
+  // One step, not a Router: an API request must not walk the console's route table (its sixteen
+  // layers were matched against every request's path). Console paths go to the routes, which
+  // answer all of them (404 included); every other request is captured, then may carry the
+  // console's cookie to the controls.
+  const beforeDoor: RequestHandler = function consoleBeforeDoor(req, res, next) {
+    if (req.path === '/console' || req.path.startsWith('/console/')) return routes(req, res, next);
+    runStep(capture, req, res, (error?: unknown) => {
+      if (error !== undefined && error !== null) return next(error);
+      if (isSandboxPath(req.path) && req.headers.authorization === undefined) {
+        const secret = consoleCookie(req);
+        if (secret !== undefined && mayCarryConsoleCookie(deps.access.hosts, req)) req.headers.authorization = `Bearer ${secret}`;
+      }
+      next();
+    });
+  };
+  return { beforeDoor, afterDoor: controlEvents(feeds), feeds, streams, close: () => streams.closeAll() };
 }

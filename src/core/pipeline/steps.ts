@@ -35,6 +35,17 @@ export function inOrder(steps: readonly Step[], onError: ErrorRequestHandler): R
 }
 
 /**
+ * The `onError` of a list of steps that has no envelope of its own: the error goes on to the
+ * caller's `next`, as it would out of a Router (the app's renderer answers it).
+ *
+ * @example
+ * app.use(inOrder([capture, door, timeline], passErrorOn));
+ */
+export const passErrorOn: ErrorRequestHandler = function passErrorOn(error, _req, _res, next) {
+  next(error);
+};
+
+/**
  * Calls one step as express would: a throw or a rejected promise goes to `failed` (by default
  * `next`, as an error). For a step that calls another step from a callback of its own.
  *
