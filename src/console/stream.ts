@@ -69,8 +69,8 @@ export async function streamFeed(req: Request, res: Response, feed: ConsoleFeed,
           drop();
           return false;
         }
-        // One write per batch: the frames are built once, for every console.
-        res.write(items.length === 1 ? (items[0] as FeedItem).frame : items.map((item) => item.frame).join(''));
+        // One write per batch, of bytes encoded once for every console the batch goes to.
+        res.write(bytesOf(items));
         return true;
       },
     },
@@ -81,4 +81,20 @@ export async function streamFeed(req: Request, res: Response, feed: ConsoleFeed,
     open = false;
     unsubscribe();
   });
+}
+
+/**
+ * A batch's frames as one buffer, made on its first console's write and reused by the others:
+ * with 20 consoles, joining and encoding each batch 20 times showed in the create's p99 (the
+ * feed hands every subscriber the same array; a resumed console's filtered one gets its own).
+ */
+const encoded = new WeakMap<readonly FeedItem[], Buffer>();
+
+function bytesOf(items: readonly FeedItem[]): Buffer {
+  let bytes = encoded.get(items);
+  if (!bytes) {
+    bytes = Buffer.from(items.length === 1 ? (items[0] as FeedItem).frame : items.map((item) => item.frame).join(''), 'utf8');
+    encoded.set(items, bytes);
+  }
+  return bytes;
 }
