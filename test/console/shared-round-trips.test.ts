@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import pg from 'pg';
 import { CONSOLE_APPLICATION_NAME } from '../../src/backends/postgres/console-channel.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox.js';
 import { T0 } from '../support/harness.js';
-import { describePostgres, testSchema, type TestSchema } from '../support/postgres.js';
+import { describePostgres, recordStatements, testSchema, type TestSchema } from '../support/postgres.js';
 import { StreamReader } from './helpers.js';
 
 const NORCAP = { Authorization: 'Bearer sandbox:sandbox_api_key' };
@@ -11,8 +10,7 @@ const CONSOLE_APP = CONSOLE_APPLICATION_NAME;
 
 // Every statement any client sends, with the application_name of its connection: the request
 // pool's and the console's own tell apart.
-let statements: { app: string; text: string }[] = [];
-const original = pg.Client.prototype.query;
+let recorder: ReturnType<typeof recordStatements> | undefined;
 
 describePostgres('the shared console costs the request pool nothing', () => {
   let schema: TestSchema;
@@ -23,15 +21,10 @@ describePostgres('the shared console costs the request pool nothing', () => {
     schema = testSchema();
     sb = await createSandbox({ seed: 1, frozenAt: T0, database: schema.url, databaseSchema: schema.name });
     url = await sb.start(0);
-    pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
-      const first = args[0];
-      const app = String((this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name ?? '');
-      statements.push({ app, text: typeof first === 'string' ? first : String((first as { text?: string }).text ?? first) });
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
+    recorder = recordStatements();
   });
   afterAll(async () => {
-    pg.Client.prototype.query = original;
+    recorder?.stop();
     await sb.stop();
     await schema.drop();
   });
@@ -40,7 +33,8 @@ describePostgres('the shared console costs the request pool nothing', () => {
     const stream = new StreamReader(`${url}/console/stream`);
     await stream.opened;
     await stream.next((e) => e.event === 'hello');
-    statements = [];
+    if (recorder) recorder.sent.length = 0;
+    const statements = recorder?.sent ?? [];
     const queries = Array.from({ length: 8 }, (_, i) => `?limit=${i + 1}`);
     const answers = await Promise.all(queries.map((query) => fetch(`${url}/v3/custody/distributions${query}`, { headers: NORCAP })));
     expect(answers.map((res) => res.status)).toEqual(queries.map(() => 200));

@@ -69,3 +69,28 @@ function requireUrl(): string {
   if (!databaseUrl) throw new Error(HOW_TO);
   return databaseUrl;
 }
+
+/** One statement a pg client sent, with the application_name of its connection (the request pool's or the console's). */
+export interface SentStatement {
+  app: string;
+  text: string;
+}
+
+/**
+ * Records every statement any pg client sends (node-postgres sends one per round trip) until
+ * `stop()`. `sent` is emptied by assigning `recorder.sent.length = 0`.
+ *
+ * @example
+ * const recorder = recordStatements(); …; recorder.sent.filter((s) => s.app !== CONSOLE_APPLICATION_NAME); recorder.stop();
+ */
+export function recordStatements(): { sent: SentStatement[]; stop(): void } {
+  const original = pg.Client.prototype.query;
+  const sent: SentStatement[] = [];
+  pg.Client.prototype.query = function recorded(this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const app = String((this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name ?? '');
+    sent.push({ app, text: typeof first === 'string' ? first : String((first as { text?: string }).text ?? first) });
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  return { sent, stop: () => void (pg.Client.prototype.query = original) };
+}
