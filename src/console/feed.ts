@@ -244,54 +244,41 @@ function sendAfter(subscriber: Subscriber, items: readonly FeedItem[], resume: n
   return after.length === 0 || subscriber.send(after);
 }
 
-/** A logged row's feed item (shared): its JSON and SSE frame made on first read, once. */
+/** A logged row's feed item (shared): its SSE frame and its JSON each made on first read, once. */
 function loggedItem(epoch: string, row: LoggedRow): FeedItem {
   if (row.kind === 'timeline') {
     const data = JSON.stringify({ ...row.value, feed_seq: row.id });
     return { seq: row.id, event: 'timeline', data, frame: `id: ${epoch}.${row.id}\nevent: timeline\ndata: ${data}\n\n` };
   }
-  let built: { data: string; frame: string } | undefined;
-  const build = (): { data: string; frame: string } => {
-    if (!built) {
-      const full = { ...row.value, seq: row.id } as unknown as RequestRow;
-      built = { data: JSON.stringify({ ...full, feed_seq: row.id }), frame: `id: ${epoch}.${row.id}\nevent: request\ndata: ${JSON.stringify(summaryOf(full, row.id))}\n\n` };
-    }
-    return built;
-  };
-  return {
-    seq: row.id,
-    event: 'request',
-    journalSeq: row.id,
-    get data() {
-      return build().data;
-    },
-    get frame() {
-      return build().frame;
-    },
-  };
+  return lazyItem(epoch, row.id, row.id, () => ({ ...row.value, seq: row.id }) as unknown as RequestRow);
 }
 
-/** A request's feed item whose row, JSON and SSE frame are made on first read, once. */
+/** A request's feed item whose row, SSE frame and JSON are made on first read, once. */
 function lazyRequestItem(epoch: string, seq: number, entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined): FeedItem {
-  let built: { data: string; frame: string } | undefined;
-  const build = (): { data: string; frame: string } => {
-    if (!built) {
-      const row = buildRow(entry, state, capture);
-      // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
-      const data = JSON.stringify({ ...row, feed_seq: seq });
-      built = { data, frame: `id: ${epoch}.${seq}\nevent: request\ndata: ${JSON.stringify(summaryOf(row, seq))}\n\n` };
-    }
-    return built;
-  };
+  return lazyItem(epoch, seq, entry.seq, () => buildRow(entry, state, capture));
+}
+
+/**
+ * A request row's feed item, built lazily and each part once: the row when first needed, the
+ * frame (its summary) when a console is sent it, the full JSON only when a row is opened or
+ * exported. A stream pays for the summary alone: serializing every row's exchange too, 40 ms of
+ * rows at a time, showed in the create's p99 with 20 consoles connected.
+ */
+function lazyItem(epoch: string, seq: number, journalSeq: number, make: () => RequestRow): FeedItem {
+  let row: RequestRow | undefined;
+  let data: string | undefined;
+  let frame: string | undefined;
+  const rowOf = (): RequestRow => (row ??= make());
   return {
     seq,
     event: 'request',
-    journalSeq: entry.seq,
+    journalSeq,
     get data() {
-      return build().data;
+      // JSON.stringify leaves no raw line break in `data`: one `data:` line is the whole event.
+      return (data ??= JSON.stringify({ ...rowOf(), feed_seq: seq }));
     },
     get frame() {
-      return build().frame;
+      return (frame ??= `id: ${epoch}.${seq}\nevent: request\ndata: ${JSON.stringify(summaryOf(rowOf(), seq))}\n\n`);
     },
   };
 }
