@@ -1,4 +1,5 @@
-import * as OpenApiValidator from 'express-openapi-validator';
+import { createRequire } from 'node:module';
+import type * as OpenApiValidator from 'express-openapi-validator';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { ApiName } from './contract/spec.js';
 import { cloneSpec, type OpenApiOperation } from './contract/spec.js';
@@ -44,8 +45,16 @@ export function requestValidation(api: ApiName): RequestHandler {
  */
 const validators = new Map<ApiName, Router>();
 
+/**
+ * The validator's package (with ajv, its YAML and ref parsers, multer: about 200 modules), loaded
+ * when the first validator is built rather than at start, where loading it was most of the time
+ * to the first `/healthz`.
+ */
+let validatorPackage: typeof OpenApiValidator | undefined;
+
 function createValidator(api: ApiName): RequestHandler[] {
-  return OpenApiValidator.middleware({
+  validatorPackage ??= createRequire(import.meta.url)('express-openapi-validator') as typeof OpenApiValidator;
+  return validatorPackage.middleware({
     apiSpec: withoutRuleKeywords(cloneSpec(api)) as unknown as ValidatorSpec,
     // Parameters are always coerced from strings by the validator; bodies never are ("1234" is not an integer).
     validateRequests: { allowUnknownQueryParameters: false },

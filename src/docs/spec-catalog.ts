@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseYaml } from '../core/contract/yaml.js';
 import type { OpenApiDocument } from '../core/contract/spec.js';
 import { packagePath } from '../core/paths.js';
 
@@ -29,7 +29,7 @@ export function specCatalog(): readonly CatalogSpec[] {
     .filter((file) => file.endsWith('.yaml'))
     .map((file) => {
       const yaml = readFileSync(packagePath('openapi', file), 'utf8');
-      return { name: file.slice(0, -'.yaml'.length), yaml, document: parse(yaml) as OpenApiDocument };
+      return { name: file.slice(0, -'.yaml'.length), yaml, document: parseYaml(yaml) as OpenApiDocument };
     })
     .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
   return cached;

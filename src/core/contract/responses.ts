@@ -1,11 +1,19 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type addFormatsModule from 'ajv-formats';
 import type { ApiName } from './spec.js';
 import { loadSpec } from './spec.js';
 import { OperationIndex } from './operations.js';
 
-// ajv-formats is CommonJS; under NodeNext the plugin is its `default` property.
-const addFormats = addFormatsModule.default;
+/**
+ * ajv and ajv-formats, loaded when the first contract is built (`--strict`'s first response, a
+ * test's first check), not at start: about 90 modules a server without `--strict` never uses.
+ * ajv-formats is CommonJS: the plugin is its `default` property.
+ */
+function loadAjv(): { Ajv: typeof Ajv; addFormats: (typeof addFormatsModule)['default'] } {
+  const require = createRequire(import.meta.url);
+  return { Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv, addFormats: (require('ajv-formats') as typeof addFormatsModule).default };
+}
 
 export interface ResponseCheck {
   ok: boolean;
@@ -29,6 +37,7 @@ export class ResponseContract {
 
   private constructor(private readonly api: ApiName) {
     // strict: false lets OpenAPI-only keywords (example, discriminator…) pass; ajv reads `nullable`.
+    const { Ajv, addFormats } = loadAjv();
     this.ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.ajv);
     this.ajv.addSchema(loadSpec(api) as object, 'spec');

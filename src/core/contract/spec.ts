@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../paths.js';
-import { parse } from 'yaml';
+import { parseYaml } from './yaml.js';
 
 /** The parts of an OpenAPI 3.0 document this project reads. */
 export interface OpenApiDocument {
@@ -36,7 +36,7 @@ export function loadSpec(api: ApiName): OpenApiDocument {
   let doc = cache.get(api);
   if (!doc) {
     const text = readFileSync(specPath(api), 'utf8');
-    doc = compiledSpec(api, text) ?? (parse(text) as OpenApiDocument);
+    doc = compiledSpec(api, text) ?? (parseYaml(text) as OpenApiDocument);
     cache.set(api, doc);
   }
   return doc;
