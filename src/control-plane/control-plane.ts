@@ -162,9 +162,10 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
       ? async function refreshThenInjectFaults(req, res, next) {
           // The records the request will read come in the same statement (see ReadAhead).
           const state = res.locals.request;
-          const refs = (state.operation && readAheadOf.get(state.operation.api)?.(req, state.operation)) || [];
-          const found = await shared.refresh(refs);
-          if (refs.length > 0) state.readAhead = readAheadRecords(refs, found);
+          const plan = (state.operation && readAheadOf.get(state.operation.api)?.(req, state.operation)) || {};
+          const found = await shared.refresh(plan);
+          if (plan.records && plan.records.length > 0) state.readAhead = readAheadRecords(plan.records, found.records);
+          if (plan.page) state.pageAhead = { ahead: plan.page, found: found.page };
           return inject(req, res, next);
         }
       : inject,

@@ -1,4 +1,4 @@
-import type { RecordRef } from '../core/store/record-store.js';
+import type { ReadAheadFound, ReadAheadPlan } from '../core/store/read-ahead.js';
 import type { FaultBook } from './faults.js';
 
 /**
@@ -21,11 +21,11 @@ export interface SharedSandboxState {
   readonly instance: number;
   /**
    * Adopts the shared clock and faults (after this instance's own pending clock writes have
-   * landed), and reads the workspace's records `readAhead` names in the same statement:
-   * resolves with each one's record (undefined for none), in order. Rejects with
+   * landed), and reads what the request's `plan` names in the same statement: resolves with
+   * each record (undefined for none), in order, and the page. Rejects with
    * `StoreUnavailableError` when the database cannot answer.
    */
-  refresh(readAhead?: readonly RecordRef[]): Promise<unknown[]>;
+  refresh(plan?: ReadAheadPlan): Promise<ReadAheadFound>;
   /** Resolves once this instance's clock moves have reached the database (rejects if one failed). */
   flush(): Promise<void>;
   /** Faults cleared and the clock offset back to zero for every instance; `onReset` runs on the others. */

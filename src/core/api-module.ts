@@ -74,7 +74,7 @@ export interface ApiModule<D extends Collections = Collections> {
    * costs no round trip after its first read). A commit that writes one is a bug and throws.
    */
   fixedCollections: readonly (keyof D & string)[];
-  /** The records a request to one of its operations will read, fetched ahead with the shared state (see `ReadAhead`). */
+  /** What a request to one of its operations will read (records, a page), fetched ahead with the shared state (see `ReadAhead`). */
   readAhead?: ReadAhead;
   /**
    * The API's own steps, one straight list per mount path (`mountPaths`), after the pipeline's

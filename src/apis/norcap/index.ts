@@ -8,7 +8,7 @@ import { createDistributions } from './create-distributions.js';
 import { renderNorcapError } from './envelope.js';
 import { norcapFixtures } from './fixtures.js';
 import { norcapLifecycle } from './lifecycle.js';
-import { getDistribution, listDistributions } from './read-distributions.js';
+import { getDistribution, listDistributions, listReadAhead } from './read-distributions.js';
 import type { operations } from './openapi.gen.js';
 import type { NorcapData } from './types.js';
 
@@ -20,12 +20,16 @@ export const norcapApi: ApiModule<NorcapData> = {
   // Lists read a credential's distributions in creation order; accounts are looked up by id only.
   schemas: { norcapDistributions: { owner: (record) => record.owner } },
   fixedCollections: ['norcapCredentials', 'norcapBrokerageAccounts', 'norcapAccounts'],
-  // With --database, a GET by id reads its distribution in the statement that reads the shared
-  // state (the credential is a fixed record, kept by the store after its first read).
-  readAhead: (req, operation) =>
-    operation.operationId === 'getDistribution'
-      ? [{ collection: 'norcapDistributions', id: OperationIndex.for('norcap').parametersOf(operation, req.path).distributionId ?? '' }]
-      : [],
+  // With --database, a GET by id reads its distribution, and a list its first page, in the
+  // statement that reads the shared state (the credential is a fixed record, kept by the store
+  // after its first read).
+  readAhead(req, operation) {
+    if (operation.operationId === 'getDistribution') {
+      return { records: [{ collection: 'norcapDistributions', id: OperationIndex.for('norcap').parametersOf(operation, req.path).distributionId ?? '' }] };
+    }
+    const page = operation.operationId === 'listDistributions' ? listReadAhead(req, operation) : undefined;
+    return page ? { page } : {};
+  },
   renderError: renderNorcapError,
   lifecycle: norcapLifecycle,
   // Credentials first: a client without them gets 401 whatever its body, and its body is

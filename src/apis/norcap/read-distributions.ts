@@ -1,8 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
-import { readRecord } from '../../core/store/read-ahead.js';
-import { credentialOf } from './auth.js';
+import { rawCount, readPage, readRecord, type PageAhead } from '../../core/store/read-ahead.js';
+import type { PageQuery } from '../../core/store/record-store.js';
+import { OperationIndex, type OperationRef } from '../../core/contract/operations.js';
+import type { Request, Response } from 'express';
+import { bearerCredentialOf, credentialOf } from './auth.js';
 import { ok } from './envelope.js';
 import type { operations } from './openapi.gen.js';
 import type { Distribution, DistributionRecord, NorcapData } from './types.js';
@@ -53,11 +56,11 @@ export function listDistributions(ctx: AppContext<NorcapData>): RequestHandler {
     const owner = credentialOf(res.locals).clientId;
     const { limit = 10, offset = 0, sort, filter = {} } = listQuery(req.query as ListParameters);
     const [field, direction] = (sort?.split(':') ?? []) as [SortField | undefined, string | undefined];
-    const unfiltered = Object.keys(filter).length === 0;
+    const first = Object.keys(filter).length === 0 ? firstPageQuery(limit, offset, sort) : undefined;
     let page: Distribution[];
     let total: number;
-    if (unfiltered && (field === undefined || field === 'createdAt')) {
-      ({ page, total } = direction === 'desc' ? await newestFirst(ctx, owner, offset, limit) : await oldestFirst(ctx, owner, offset, limit));
+    if (first) {
+      ({ page, total } = first.newestFirst ? await newestFirst(ctx, res, owner, offset, limit, first) : await oldestFirst(ctx, res, owner, first));
     } else {
       const matches = filtered(await ctx.store.scan('norcapDistributions', owner), filter);
       if (field) {
@@ -99,8 +102,37 @@ interface ListPage {
   total: number;
 }
 
-async function oldestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<ListPage> {
-  const found = await ctx.store.page('norcapDistributions', owner, { newestFirst: false, offset, limit, withTotal: true });
+/**
+ * The store page an unfiltered list sorted by creation reads first, or undefined when the list
+ * scans (a sort on another field). The handler and the read-ahead (`listReadAhead`) both ask it,
+ * so what is fetched ahead is the page the handler reads.
+ */
+function firstPageQuery(limit: number, offset: number, sort: string | undefined): PageQuery | undefined {
+  const [field, direction] = sort?.split(':') ?? [];
+  if (field !== undefined && field !== 'createdAt') return undefined;
+  // Newest first reads whole runs of one second (see newestFirst), at least 50 records at a time.
+  return direction === 'desc' ? { newestFirst: true, limit: Math.max(offset + limit, 50), withTotal: true } : { newestFirst: false, offset, limit, withTotal: true };
+}
+
+/**
+ * With `--database`, the first page an unfiltered list will read, forecast from the raw query
+ * and the credential's client id (its owner) before authentication and validation (see
+ * `ReadAhead`): a forecast the request then contradicts costs a round trip, never an answer.
+ */
+export function listReadAhead(req: Request, operation: OperationRef): PageAhead | undefined {
+  const sent = bearerCredentialOf(req.get('authorization'));
+  const { limit, offset, sort, ...filters } = req.query as Record<string, unknown>;
+  if (!sent || Object.keys(filters).length > 0 || (sort !== undefined && typeof sort !== 'string')) return undefined;
+  const index = OperationIndex.for('norcap');
+  const pageLimit = rawCount(limit, index.queryDefault(operation, 'limit') as number);
+  const pageOffset = rawCount(offset, index.queryDefault(operation, 'offset') as number);
+  if (pageLimit === undefined || pageOffset === undefined) return undefined;
+  const query = firstPageQuery(pageLimit, pageOffset, sort);
+  return query && { collection: 'norcapDistributions', owner: sent.clientId, query };
+}
+
+async function oldestFirst(ctx: AppContext<NorcapData>, res: Response, owner: string, query: PageQuery): Promise<ListPage> {
+  const found = await readPage(res, ctx.store, 'norcapDistributions', owner, query);
   return { page: (found?.items ?? []).map((record) => record.distribution), total: found?.total ?? 0 };
 }
 
@@ -109,15 +141,14 @@ async function oldestFirst(ctx: AppContext<NorcapData>, owner: string, offset: n
  * one second in creation order, so each run of equal `createdAt` is read whole and turned
  * around: O(offset + limit + the run at the page's edge), which is O(page) on a running clock.
  */
-async function newestFirst(ctx: AppContext<NorcapData>, owner: string, offset: number, limit: number): Promise<ListPage> {
+async function newestFirst(ctx: AppContext<NorcapData>, res: Response, owner: string, offset: number, limit: number, first: PageQuery): Promise<ListPage> {
   const want = offset + limit;
   const ordered: Distribution[] = [];
   let run: Distribution[] = [];
   let after: string | undefined;
   let total = 0;
-  const chunk = Math.max(want, 50);
   for (;;) {
-    const page = await ctx.store.page('norcapDistributions', owner, { newestFirst: true, after, limit: chunk, withTotal: after === undefined });
+    const page = after === undefined ? await readPage(res, ctx.store, 'norcapDistributions', owner, first) : await ctx.store.page('norcapDistributions', owner, { newestFirst: true, after, limit: first.limit });
     if (after === undefined) total = page?.total ?? 0;
     const items = page?.items ?? [];
     for (const { distribution } of items) {

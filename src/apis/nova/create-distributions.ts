@@ -29,16 +29,7 @@ export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
     const items = req.body as NewDistribution[];
     // Every referenced record in one read; then one item after another, so the first problem
     // named is the first in the batch.
-    const found = await readOwned(
-      ctx.store,
-      items.flatMap((item) => [
-        { collection: 'novaVehicles' as const, id: item.vehicle },
-        ...item.payments.flatMap((payment) => [
-          { collection: 'novaEntities' as const, id: payment.entity },
-          ...(payment.notifications ?? []).map((n) => ({ collection: 'novaContacts' as const, id: n.contact })),
-        ]),
-      ]),
-    );
+    const found = await readOwned(res, ctx.store, distributionReferences(items));
     const resolved = items.map((item, i) => resolveItem(found, organization, item, `[${i}]`));
     const now = toIsoSecondsUtc(ctx.clock.now());
     const distributions = items.map((item, i) => buildDistribution(ctx, item, resolved[i] as ResolvedItem, now));
@@ -52,6 +43,45 @@ export function createDistributions(ctx: AppContext<NovaData>): RequestHandler {
     });
     res.status(201).json(body);
   };
+}
+
+/** The most references a body read before validation is looked ahead for (see `distributionReferences`). */
+const MAX_REFERENCES_AHEAD = 1000;
+
+/**
+ * The records a `POST /v1/distributions` body names, in the order the handler resolves them:
+ * each item's vehicle, then each payment's entity and notified contacts. The handler reads them
+ * from its validated body; the idempotency claim (`IdempotencyOptions.readAhead`) from the body
+ * as parsed, before validation, so anything that is not that shape adds nothing and a body
+ * naming more than `MAX_REFERENCES_AHEAD` is not looked ahead at all.
+ *
+ * @example
+ * distributionReferences([{ vehicle: 'veh_1', payments: [{ entity: 'ent_1' }] }]); // [{ collection: 'novaVehicles', id: 'veh_1' }, { collection: 'novaEntities', id: 'ent_1' }]
+ */
+export function distributionReferences(body: unknown): { collection: 'novaVehicles' | 'novaEntities' | 'novaContacts'; id: string }[] {
+  const refs: { collection: 'novaVehicles' | 'novaEntities' | 'novaContacts'; id: string }[] = [];
+  const named = (value: unknown, field: string): string | undefined => {
+    const id = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[field] : undefined;
+    return typeof id === 'string' ? id : undefined;
+  };
+  const listed = (value: unknown, field: string): unknown[] => {
+    const list = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[field] : undefined;
+    return Array.isArray(list) ? list : [];
+  };
+  for (const item of Array.isArray(body) ? body : []) {
+    const vehicle = named(item, 'vehicle');
+    if (vehicle !== undefined) refs.push({ collection: 'novaVehicles', id: vehicle });
+    for (const payment of listed(item, 'payments')) {
+      const entity = named(payment, 'entity');
+      if (entity !== undefined) refs.push({ collection: 'novaEntities', id: entity });
+      for (const notification of listed(payment, 'notifications')) {
+        const contact = named(notification, 'contact');
+        if (contact !== undefined) refs.push({ collection: 'novaContacts', id: contact });
+      }
+    }
+    if (refs.length > MAX_REFERENCES_AHEAD) return [];
+  }
+  return refs;
 }
 
 /** What an item's references and dates resolve to, once every check passed. */

@@ -10,15 +10,15 @@ import { KEY_OWNER } from '../../core/idempotency/middleware.js';
 import { bearerTokenOf, novaBearerAuth } from './bearer-auth.js';
 import { callerOf } from './caller.js';
 import { newContact } from './contacts.js';
-import { createDistributions } from './create-distributions.js';
+import { createDistributions, distributionReferences } from './create-distributions.js';
 import { newEntity } from './entities.js';
 import { renderNovaError } from './envelope.js';
 import { novaFixtures } from './fixtures.js';
 import { novaLifecycle } from './lifecycle.js';
 import { TOKEN_PATH } from './oauth-errors.js';
-import { resolveOrganization } from './organization.js';
+import { organizationForecast, resolveOrganization } from './organization.js';
 import { listDistributionPayments, listPaymentNotifications } from './payment-lists.js';
-import { createResources, listResources, retrieveResource } from './resources.js';
+import { createResources, listPageAhead, listResources, retrieveResource } from './resources.js';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from './spec-rules.js';
 import { hashToken } from './tokens.js';
 import type { OwnedCollection } from './owned.js';
@@ -35,6 +35,17 @@ const RETRIEVED = {
 } as const satisfies Partial<Record<keyof operations, readonly [OwnedCollection, string]>>;
 const retrievedBy: ReadonlyMap<string, readonly [OwnedCollection, string]> = new Map(Object.entries(RETRIEVED));
 
+const DISTRIBUTIONS_PATH = '/v1/distributions';
+
+/** Each list operation's collection: its handler reads one page of it, and so does the read-ahead. */
+const LISTED = {
+  listEntities: 'novaEntities',
+  listContacts: 'novaContacts',
+  listVehicles: 'novaVehicles',
+  listDistributions: 'novaDistributions',
+} as const satisfies Partial<Record<keyof operations, OwnedCollection>>;
+const listedBy: ReadonlyMap<string, OwnedCollection> = new Map(Object.entries(LISTED));
+
 /** The Nova API (`openapi/nova.yaml`): OAuth token endpoint and the `/v1` resources. */
 export const novaApi: ApiModule<NovaData> = {
   name: 'nova',
@@ -50,16 +61,20 @@ export const novaApi: ApiModule<NovaData> = {
     novaTokens: { owner: (record) => record.clientId },
   },
   fixedCollections: ['novaOrganizations', 'novaClients'],
-  // With --database, a `/v1` request reads its token's record, and a GET by id its object, in the
-  // statement that reads the shared state (the client is a fixed record the store keeps).
+  // With --database, a `/v1` request reads its token's record, a GET by id its object and a list
+  // its page, in the statement that reads the shared state (the client is a fixed record the
+  // store keeps).
   readAhead(req, operation) {
-    if (operation.path === TOKEN_PATH) return [];
-    const refs: RecordRef[] = [];
+    if (operation.path === TOKEN_PATH) return {};
     const token = bearerTokenOf(req.get('authorization'));
-    if (token !== undefined) refs.push({ collection: 'novaTokens', id: hashToken(token) });
+    if (token === undefined) return {};
+    const hash = hashToken(token);
+    const records: RecordRef[] = [{ collection: 'novaTokens', id: hash }];
     const target = retrievedBy.get(operation.operationId);
-    if (target) refs.push({ collection: target[0], id: OperationIndex.for('nova').parametersOf(operation, req.path)[target[1]] ?? '' });
-    return refs;
+    if (target) records.push({ collection: target[0], id: OperationIndex.for('nova').parametersOf(operation, req.path)[target[1]] ?? '' });
+    const listed = listedBy.get(operation.operationId);
+    const page = listed && listPageAhead(req, operation, listed, organizationForecast(req, hash));
+    return page ? { records, page } : { records };
   },
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
@@ -70,15 +85,15 @@ export const novaApi: ApiModule<NovaData> = {
     const handlers = byOperation<keyof operations>({
       issueToken: tokenEndpoint(ctx),
       createEntities: createResources(ctx, 'novaEntities', '/v1/entities', newEntity(ctx.ids)),
-      listEntities: listResources(ctx, 'novaEntities', '/v1/entities'),
+      listEntities: listResources(ctx, LISTED.listEntities, '/v1/entities'),
       getEntity: retrieveResource(ctx, ...RETRIEVED.getEntity),
       createContacts: createResources(ctx, 'novaContacts', '/v1/contacts', newContact(ctx.ids)),
-      listContacts: listResources(ctx, 'novaContacts', '/v1/contacts'),
+      listContacts: listResources(ctx, LISTED.listContacts, '/v1/contacts'),
       getContact: retrieveResource(ctx, ...RETRIEVED.getContact),
-      listVehicles: listResources(ctx, 'novaVehicles', '/v1/vehicles'),
+      listVehicles: listResources(ctx, LISTED.listVehicles, '/v1/vehicles'),
       getVehicle: retrieveResource(ctx, ...RETRIEVED.getVehicle),
       createDistributions: createDistributions(ctx),
-      listDistributions: listResources(ctx, 'novaDistributions', '/v1/distributions'),
+      listDistributions: listResources(ctx, LISTED.listDistributions, DISTRIBUTIONS_PATH),
       getDistribution: retrieveResource(ctx, ...RETRIEVED.getDistribution),
       listDistributionPayments: listDistributionPayments(ctx),
       listPaymentNotifications: listPaymentNotifications(ctx),
@@ -97,6 +112,8 @@ export const novaApi: ApiModule<NovaData> = {
           collection: 'novaIdempotencyKeys',
           maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH,
           ...(maxIdempotencyKeys !== undefined && { maxRecords: maxIdempotencyKeys }),
+          // A batch of distributions reads its references with the claim (one round trip fewer).
+          readAhead: (req, res) => (res.locals.request.operation?.operationId === 'createDistributions' ? distributionReferences(req.body) : []),
           scope: (_req, res) => {
             const caller = callerOf(res.locals);
             return `${caller.clientId} ${caller.organization}`;

@@ -1,10 +1,39 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { bearerTokenOf } from './bearer-auth.js';
+import { hashToken } from './tokens.js';
 import { fail } from '../../core/errors.js';
 import { singleHeader } from '../../core/validation.js';
 import { authOf, type NovaCaller } from './caller.js';
 import { ORGANIZATION_ID_PATTERN } from './spec-rules.js';
 
 const HEADER = 'X-Organization-Id';
+
+/**
+ * The organization each recent access token's requests without the header acted on, by the
+ * token's hash: the read-ahead's forecast of a list's owner (`organizationForecast`). A guess,
+ * bounded like the token hashes themselves: a wrong or forgotten one costs a round trip.
+ */
+const actedOn = new Map<string, string>();
+const ACTED_ON_SIZE = 1024;
+
+/**
+ * The organization a `/v1` request will most likely act on, read before authentication: its
+ * `X-Organization-Id` when sent once, else the one its token's last request without it acted on.
+ *
+ * @example
+ * organizationForecast(req, tokenHash); // 'org_Xk7d2pQR9m3nBwYz'
+ */
+export function organizationForecast(req: Request, tokenHash: string): string | undefined {
+  const sent = req.headersDistinct[HEADER.toLowerCase()];
+  if (sent !== undefined) return sent.length === 1 ? sent[0] : undefined;
+  return actedOn.get(tokenHash);
+}
+
+function rememberActedOn(tokenHash: string, organization: string): void {
+  if (actedOn.get(tokenHash) === organization) return;
+  if (actedOn.size >= ACTED_ON_SIZE) actedOn.delete(actedOn.keys().next().value as string);
+  actedOn.set(tokenHash, organization);
+}
 
 /**
  * Settles which organization a `/v1` request acts on: `X-Organization-Id` when given (it must
@@ -32,12 +61,19 @@ export function resolveOrganization(): RequestHandler {
       organization = header;
     } else if (token.organization !== null) {
       organization = token.organization;
+      rememberActedOn(bearerHashOf(req), organization);
     } else if (client.organizations.length === 1) {
       organization = client.organizations[0] as string;
+      rememberActedOn(bearerHashOf(req), organization);
     } else {
       fail({ kind: 'validation', status: 400, code: 'organization_required', field: HEADER, message: `${HEADER} is required: this client may act on several organizations` });
     }
     res.locals.novaCaller = { clientId: client.clientId, organization } satisfies NovaCaller;
     next();
   };
+}
+
+/** The hash of the request's bearer token (authentication found it, so there is one; memoized). */
+function bearerHashOf(req: Request): string {
+  return hashToken(bearerTokenOf(req.get('authorization')) ?? '');
 }

@@ -1,6 +1,6 @@
 import { fail } from '../../core/errors.js';
 import type { Response } from 'express';
-import { readRecord } from '../../core/store/read-ahead.js';
+import { readRecord, readRecords } from '../../core/store/read-ahead.js';
 import type { RecordStore } from '../../core/store/record-store.js';
 import type { NovaData, Owned } from './types.js';
 
@@ -29,15 +29,16 @@ export async function findOwned<C extends OwnedCollection>(store: RecordStore<No
 }
 
 /**
- * Every record `refs` names, read in one `getMany` (one statement on PostgreSQL), for a batch
+ * Every record `refs` names, read in one `getMany` (one statement on PostgreSQL; none for those
+ * the request read ahead, see `readRecords`), for a batch
  * that then resolves its references one by one with `ownedObject`, in the order it names them.
  *
  * @example
- * const found = await readOwned(store, [{ collection: 'novaVehicles', id }]);
+ * const found = await readOwned(res, store, [{ collection: 'novaVehicles', id }]);
  * ownedObject(found.get('novaVehicles', id), 'novaVehicles', id, organization, '[0].vehicle');
  */
-export async function readOwned(store: RecordStore<NovaData>, refs: readonly { collection: OwnedCollection; id: string }[]): Promise<{ get(collection: OwnedCollection, id: string): unknown }> {
-  const found = await store.getMany(refs);
+export async function readOwned(res: Response, store: RecordStore<NovaData>, refs: readonly { collection: OwnedCollection; id: string }[]): Promise<{ get(collection: OwnedCollection, id: string): unknown }> {
+  const found = await readRecords(res, store, refs);
   const byKey = new Map(refs.map((ref, n) => [`${ref.collection}\u0000${ref.id}`, found[n]]));
   return { get: (collection, id) => byKey.get(`${collection}\u0000${id}`) };
 }

@@ -1,6 +1,10 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
+import type { Request } from 'express';
+import { OperationIndex, type OperationRef } from '../../core/contract/operations.js';
 import { unknownCursor, type CursorQuery } from '../../core/pagination.js';
+import { rawCount, readPage, type PageAhead } from '../../core/store/read-ahead.js';
+import type { PageQuery } from '../../core/store/record-store.js';
 import { callerOf } from './caller.js';
 import { listOf } from './envelope.js';
 import { findOwned, type ObjectOf, type OwnedCollection } from './owned.js';
@@ -49,9 +53,27 @@ export function retrieveResource(ctx: AppContext<NovaData>, collection: OwnedCol
 export function listResources(ctx: AppContext<NovaData>, collection: OwnedCollection, url: string): RequestHandler {
   return async function listNovaResources(req, res) {
     const query = req.query as unknown as CursorQuery;
-    const page = await ctx.store.page(collection, callerOf(res.locals).organization, { newestFirst: true, after: query.starting_after, limit: query.limit });
+    const page = await readPage(res, ctx.store, collection, callerOf(res.locals).organization, pageQueryOf(query));
     if (!page) unknownCursor(query.starting_after as string);
     const objects = page.items.map((record) => (record as Owned<ObjectOf<typeof collection>>).object);
     res.status(200).json(listOf(objects, url, page.hasMore));
   };
+}
+
+/** The store page a list's (validated) query asks for: newest first, after the cursor. */
+function pageQueryOf(query: CursorQuery): PageQuery {
+  return query.starting_after === undefined ? { newestFirst: true, limit: query.limit } : { newestFirst: true, after: query.starting_after, limit: query.limit };
+}
+
+/**
+ * With `--database`, the page a list will read, forecast from the raw query (the spec's default
+ * `limit` when absent) and the organization it will most likely act on, before authentication
+ * and validation (see `ReadAhead`): a forecast the request contradicts costs a round trip.
+ */
+export function listPageAhead(req: Request, operation: OperationRef, collection: OwnedCollection, owner: string | undefined): PageAhead | undefined {
+  const { limit, starting_after: after, ...others } = req.query as Record<string, unknown>;
+  if (owner === undefined || Object.keys(others).length > 0 || (after !== undefined && typeof after !== 'string')) return undefined;
+  const pageLimit = rawCount(limit, OperationIndex.for('nova').queryDefault(operation, 'limit') as number);
+  if (pageLimit === undefined) return undefined;
+  return { collection, owner, query: pageQueryOf(after === undefined ? { limit: pageLimit } : { limit: pageLimit, starting_after: after }) };
 }

@@ -117,20 +117,9 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   async page<C extends keyof D & string>(collection: C, owner: string, query: PageQuery): Promise<RecordPage<D[C][string]> | undefined> {
     this.ownerOf(collection); // an unowned collection has no pages
     // One round trip: the page, the cursor's place and the owner's count as one row.
-    const statement = pageStatement({ workspace: this.workspace, collection, owner, afterId: query.after, ...query });
-    const { rows } = await this.query<{ page: { id: string; value: D[C][string] }[]; found: boolean; total: string | null }>(
-      `SELECT (SELECT coalesce(json_agg(json_build_object('id', p.id, 'value', p.value) ORDER BY p.seq ${query.newestFirst ? 'DESC' : 'ASC'}), '[]'::json)
-                 FROM (${statement.text}) p) AS page,
-              ${query.after === undefined ? 'true' : `EXISTS (${AFTER_SEQ})`} AS found,
-              ${query.withTotal ? '(SELECT n FROM record_counts WHERE workspace = $1 AND collection = $2 AND owner = $3)' : 'NULL'} AS total`,
-      statement.values,
-    );
-    const row = rows[0];
-    if (!row?.found) return undefined;
-    const page = row.page.slice(0, query.limit);
-    const result: RecordPage<D[C][string]> = { items: page.map((item) => item.value), ids: page.map((item) => item.id), hasMore: row.page.length > query.limit };
-    if (query.withTotal) result.total = Number(row.total ?? 0);
-    return result;
+    const values: unknown[] = [this.workspace];
+    const { rows } = await this.query<PageColumns<D[C][string]>>(`SELECT ${pageColumns(values, collection, owner, query)}`, values);
+    return pageOf(rows[0], query);
   }
 
   async count<C extends keyof D & string>(collection: C, owner?: string): Promise<number> {
@@ -198,14 +187,32 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   async claimKey(collection: keyof D & string, id: string, claim: KeyClaim): Promise<KeyClaimResult> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       // One round trip: migration 6's function looks, claims, and looks again in a new snapshot.
-      const { rows } = await this.query<{ record: KeyRecord | null; taken: boolean; holder: string | null }>(
-        'SELECT record, taken, holder FROM sandbox_claim_key($1, $2, $3, $4, $5, $6, $7, $8)',
-        [this.workspace, collection, id, claim.claimToken, claim.fingerprint, claim.nowMs, claim.retentionMs, claim.leaseMs],
+      // The records the request reads next come in the same statement (read at its start, as a
+      // read of their own just before the claim would be).
+      const also = claim.alsoRead ?? [];
+      const { rows } = await this.query<{ record: KeyRecord | null; taken: boolean; holder: string | null; records: unknown[] | null }>(
+        `SELECT record, taken, holder, ${
+          also.length === 0
+            ? 'NULL'
+            : `(SELECT json_agg(rec.value ORDER BY r.n) FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS r(collection, id, n)
+                 LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id)`
+        } AS records FROM sandbox_claim_key($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          this.workspace,
+          collection,
+          id,
+          claim.claimToken,
+          claim.fingerprint,
+          claim.nowMs,
+          claim.retentionMs,
+          claim.leaseMs,
+          ...(also.length === 0 ? [] : [also.map((ref) => ref.collection), also.map((ref) => ref.id)]),
+        ],
       );
       const row = rows[0];
       if (!row) throw new Error('claimKey: the claim function returned no row');
       if (row.record) return { state: 'done', record: row.record };
-      if (row.taken) return { state: 'claimed' };
+      if (row.taken) return row.records ? { state: 'claimed', records: row.records.map((record) => record ?? undefined) } : { state: 'claimed' };
       if (row.holder !== null) return { state: 'in_flight', fingerprint: row.holder };
       // The claim we collided with was completed, released or taken after our look: look again.
     }
@@ -342,8 +349,34 @@ function fixedKey(ref: RecordRef<string>): string {
   return `${ref.collection}\u0000${ref.id}`;
 }
 
-/** The cursor record's `seq` (`$4`: its id), among the owner's records. */
-const AFTER_SEQ = 'SELECT seq FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3 AND id = $4';
+/** The columns `pageColumns` selects: the page (one row more than asked), whether the cursor is the owner's, the owner's count. */
+export interface PageColumns<V> {
+  page: { id: string; value: V }[];
+  found: boolean;
+  total: string | null;
+}
+
+/**
+ * The select-list of one page read as three columns (`PageColumns`), its parameters pushed onto
+ * `values`, whose `$1` is the workspace: the page store reads it alone, the shared state's
+ * refresh beside the clock and faults (a list's read-ahead), so a list is one round trip.
+ */
+export function pageColumns(values: unknown[], collection: string, owner: string, query: PageQuery): string {
+  const rows = pageRows(values, { collection, owner, afterId: query.after, newestFirst: query.newestFirst, limit: query.limit, offset: query.offset });
+  const order = query.newestFirst ? 'DESC' : 'ASC';
+  return `(SELECT coalesce(json_agg(json_build_object('id', p.id, 'value', p.value) ORDER BY p.seq ${order}), '[]'::json) FROM (${rows.text}) p) AS page,
+          ${rows.afterSeq === undefined ? 'true' : `EXISTS (${rows.afterSeq})`} AS found,
+          ${query.withTotal ? `(SELECT n FROM record_counts WHERE workspace = $1 AND collection = ${rows.collection} AND owner = ${rows.owner})` : 'NULL'} AS total`;
+}
+
+/** The page `pageColumns` read; undefined when the cursor is not one of the owner's records. */
+export function pageOf<V>(row: PageColumns<V> | undefined, query: PageQuery): RecordPage<V> | undefined {
+  if (!row?.found) return undefined;
+  const page = row.page.slice(0, query.limit);
+  const result: RecordPage<V> = { items: page.map((item) => item.value), ids: page.map((item) => item.id), hasMore: row.page.length > query.limit };
+  if (query.withTotal) result.total = Number(row.total ?? 0);
+  return result;
+}
 
 /**
  * The SQL of one page: a keyset on `seq` after the cursor's (the cursor given by its `seq`, or
@@ -360,20 +393,34 @@ export function pageStatement(query: {
   limit: number;
   offset?: number | undefined;
 }): { text: string; values: unknown[] } {
-  const values: unknown[] = [query.workspace, query.collection, query.owner];
-  let keyset = '';
+  const values: unknown[] = [query.workspace];
+  return { text: pageRows(values, query).text, values };
+}
+
+/** `pageStatement`'s SQL with its parameters pushed onto `values` (`$1`: the workspace), and the placeholders it used. */
+function pageRows(
+  values: unknown[],
+  query: { collection: string; owner: string; afterSeq?: string | undefined; afterId?: string | undefined; newestFirst: boolean; limit: number; offset?: number | undefined },
+): { text: string; collection: string; owner: string; afterSeq: string | undefined } {
+  const at = (value: unknown): string => `$${values.push(value)}`;
+  const collection = at(query.collection);
+  const owner = at(query.owner);
   const compare = query.newestFirst ? '<' : '>';
+  let afterSeq: string | undefined;
+  let keyset = '';
   if (query.afterId !== undefined) {
-    values.push(query.afterId); // $4, as AFTER_SEQ expects
-    keyset = ` AND seq ${compare} (${AFTER_SEQ})`;
+    afterSeq = `SELECT seq FROM records WHERE workspace = $1 AND collection = ${collection} AND owner = ${owner} AND id = ${at(query.afterId)}`;
+    keyset = ` AND seq ${compare} (${afterSeq})`;
   } else if (query.afterSeq !== undefined) {
-    values.push(query.afterSeq);
-    keyset = ` AND seq ${compare} $${values.length}::bigint`;
+    keyset = ` AND seq ${compare} ${at(query.afterSeq)}::bigint`;
   }
-  values.push(query.limit + 1, query.offset ?? 0);
+  const limit = at(query.limit + 1);
+  const offset = at(query.offset ?? 0);
   return {
-    text: `SELECT id, value, seq FROM records WHERE workspace = $1 AND collection = $2 AND owner = $3${keyset}
-           ORDER BY seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT $${values.length - 1} OFFSET $${values.length}`,
-    values,
+    text: `SELECT id, value, seq FROM records WHERE workspace = $1 AND collection = ${collection} AND owner = ${owner}${keyset}
+           ORDER BY seq ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT ${limit} OFFSET ${offset}`,
+    collection,
+    owner,
+    afterSeq,
   };
 }

@@ -4,7 +4,8 @@ import { inTransaction, toStoreError } from './pool.js';
 import { compilePathPattern, type PathPattern } from '../../control-plane/path-pattern.js';
 import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
 import type { SharedSandboxState } from '../../control-plane/shared-state.js';
-import type { RecordRef } from '../../core/store/record-store.js';
+import type { ReadAheadFound, ReadAheadPlan } from '../../core/store/read-ahead.js';
+import { pageColumns, pageOf, type PageColumns } from './record-store.js';
 
 /** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
 const FAULT_LOCK = 0x46534631; // 'FSF1': arming, so MAX_FAULTS holds across instances
@@ -105,25 +106,31 @@ export class PostgresSharedState implements SharedSandboxState {
   }
 
   /**
-   * One statement: the clock row, the live faults and the records asked for (the request's
-   * read-ahead), each a scalar subquery, so a read costs one round trip whatever it needs.
+   * One statement: the clock row, the live faults, the records asked for and the page asked for
+   * (the request's read-ahead), each a scalar subquery, so a read costs one round trip whatever
+   * it needs.
    */
-  async refresh(readAhead: readonly RecordRef[] = []): Promise<unknown[]> {
+  async refresh(plan: ReadAheadPlan = {}): Promise<ReadAheadFound> {
     await this.flush();
     const moves = this.localMoves;
-    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null }>(
+    const records = plan.records ?? [];
+    const values: unknown[] = [this.workspace, records.map((ref) => ref.collection), records.map((ref) => ref.id)];
+    const page = plan.page && `, ${pageColumns(values, plan.page.collection, plan.page.owner, plan.page.query)}`;
+    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null } & Partial<PageColumns<unknown>>>(
       `SELECT (SELECT value FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS clock,
               (SELECT coalesce(json_agg(json_build_object('id', id, 'remaining', remaining, 'value', value) ORDER BY seq), '[]'::json)
                  FROM faults WHERE workspace = $1 AND remaining > 0) AS faults,
               (SELECT json_agg(rec.value ORDER BY r.n) FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
-                 LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id) AS records`,
-      [this.workspace, readAhead.map((ref) => ref.collection), readAhead.map((ref) => ref.id)],
+                 LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id) AS records${page ?? ''}`,
+      values,
     );
     const row = rows[0];
     if (row?.clock) this.adoptClock(row.clock, moves);
     else this.onGone?.();
     this.adoptFaults(row?.faults ?? []);
-    return (row?.records ?? []).map((record) => record ?? undefined);
+    const found: ReadAheadFound = { records: (row?.records ?? []).map((record) => record ?? undefined) };
+    if (plan.page) found.page = pageOf(row as PageColumns<unknown> | undefined, plan.page.query);
+    return found;
   }
 
   async flush(): Promise<void> {

@@ -33,8 +33,10 @@ export class OperationIndex {
   private static readonly instances = new Map<ApiName, OperationIndex>();
   readonly operations: readonly OperationRef[];
   private readonly compiled: CompiledOperation[];
+  private readonly doc: OpenApiDocument;
 
   private constructor(api: ApiName, doc: OpenApiDocument) {
+    this.doc = doc;
     this.compiled = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
@@ -93,6 +95,25 @@ export class OperationIndex {
       }
     });
     return params;
+  }
+
+  /**
+   * The `default` the spec gives a query parameter of the operation (through a
+   * `#/components/parameters/...` reference too), or undefined: what the validator fills in
+   * when the parameter is absent.
+   *
+   * @example
+   * index.queryDefault(op, 'limit'); // 10
+   */
+  queryDefault(operation: OperationRef, name: string): unknown {
+    type Parameter = { name?: string; in?: string; $ref?: string; schema?: { default?: unknown } };
+    for (const listed of ((operation.operation as { parameters?: Parameter[] }).parameters ?? [])) {
+      const parameter = listed.$ref?.startsWith('#/components/parameters/')
+        ? (this.doc.components?.parameters?.[listed.$ref.slice('#/components/parameters/'.length)] as Parameter | undefined)
+        : listed;
+      if (parameter?.in === 'query' && parameter.name === name) return parameter.schema?.default;
+    }
+    return undefined;
   }
 
   /** True when some operation has this path, whatever its method (405 rather than 404). */

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { OperationRef } from '../contract/operations.js';
 import type { ApiName } from '../contract/spec.js';
 import type { Failure } from '../errors.js';
-import type { ReadAheadRecords } from '../store/read-ahead.js';
+import type { FetchedPage, ReadAheadRecords } from '../store/read-ahead.js';
 
 /** The fault applied to a request (the journal shows it). */
 export interface AppliedFault {
@@ -27,6 +27,8 @@ export interface RequestState {
   fault?: AppliedFault;
   /** The records fetched with the shared state before any step (`--database`; see `readRecord`). */
   readAhead?: ReadAheadRecords;
+  /** The page fetched with the shared state (`--database`; see `readPage`). */
+  pageAhead?: FetchedPage | undefined;
   failure?: Failure;
   /** What was thrown when the failure is an internal error (logged with its stack, never sent). */
   internalError?: unknown;

@@ -1,20 +1,47 @@
 import type { Request, Response } from 'express';
 import type { OperationRef } from '../contract/operations.js';
-import type { RecordRef, RecordStore } from './record-store.js';
+import type { PageQuery, RecordPage, RecordRef, RecordStore } from './record-store.js';
 import type { Collections } from './types.js';
 
 /**
- * The records a request will read, known from its method, path and headers alone (its access
- * token's record, the record its path names): an API declares them (`ApiModule.readAhead`) and,
- * with `--database`, the first step fetches them in the same statement as the shared clock and
- * faults, so a read is one round trip to PostgreSQL, not one per record. The steps after it
- * ask `readRecord`, which answers from what was fetched and asks the store otherwise (always,
- * on the embedded store, which fetches nothing ahead).
+ * What a request will read, known from its method, path, query and headers alone (its access
+ * token's record, the record its path names, the page a list asks for): an API declares it
+ * (`ApiModule.readAhead`) and, with `--database`, the first step fetches it in the same
+ * statement as the shared clock and faults, so a read is one round trip to PostgreSQL, not one
+ * per record. The steps after it ask `readRecord` and `readPage`, which answer from what was
+ * fetched when it is exactly what they ask for, and ask the store otherwise (always, on the
+ * embedded store, which fetches nothing ahead). So a plan is a forecast: one that guessed wrong
+ * (a query the validator then refuses, an owner auth then settles otherwise) costs a round
+ * trip, never a wrong answer.
  *
  * @example
- * readAhead: (req, op) => (op.operationId === 'getDistribution' ? [{ collection: 'norcapDistributions', id: idOf(req) }] : [])
+ * readAhead: (req, op) => (op.operationId === 'getDistribution' ? { records: [{ collection: 'norcapDistributions', id: idOf(req) }] } : {})
  */
-export type ReadAhead = (req: Request, operation: OperationRef) => RecordRef[];
+export type ReadAhead = (req: Request, operation: OperationRef) => ReadAheadPlan;
+
+export interface ReadAheadPlan {
+  records?: RecordRef[];
+  /** One page of one owner's records, as `RecordStore.page` would be asked for it. */
+  page?: PageAhead;
+}
+
+export interface PageAhead {
+  collection: string;
+  owner: string;
+  query: PageQuery;
+}
+
+/** What the shared state's read found for a plan: each record (undefined for none) in order, and the page (undefined: unknown cursor). */
+export interface ReadAheadFound {
+  records: unknown[];
+  page?: RecordPage<unknown> | undefined;
+}
+
+/** A page fetched ahead, kept on the request beside what it was asked as. */
+export interface FetchedPage {
+  ahead: PageAhead;
+  found: RecordPage<unknown> | undefined;
+}
 
 /** What was fetched ahead for one request: `collection\0id` → the record, or null for none. */
 export type ReadAheadRecords = Map<string, unknown>;
@@ -36,6 +63,80 @@ export async function readRecord<D extends Collections, C extends keyof D & stri
   const fetched = state.readAhead?.get(keyOf(collection, id));
   if (fetched !== undefined && !(state.fault && state.fault.latency_ms > 0)) return (fetched ?? undefined) as D[C][string] | undefined;
   return store.get(collection, id);
+}
+
+/**
+ * The page as the request's read-ahead found it when the read-ahead asked for exactly this one
+ * (collection, owner and query), else as the store has it now. A latency fault reads again.
+ *
+ * @example
+ * const page = await readPage(res, ctx.store, 'novaContacts', organization, { newestFirst: true, limit: 10 });
+ */
+export async function readPage<D extends Collections, C extends keyof D & string>(
+  res: Response,
+  store: RecordStore<D>,
+  collection: C,
+  owner: string,
+  query: PageQuery,
+): Promise<RecordPage<D[C][string]> | undefined> {
+  const state = res.locals.request;
+  const fetched = state.pageAhead;
+  if (fetched && !(state.fault && state.fault.latency_ms > 0) && samePage(fetched.ahead, collection, owner, query)) {
+    state.pageAhead = undefined; // once: a handler reading the same page again after a write must see the write
+    return fetched.found as RecordPage<D[C][string]> | undefined;
+  }
+  return store.page(collection, owner, query);
+}
+
+function samePage(ahead: PageAhead, collection: string, owner: string, query: PageQuery): boolean {
+  const asked = ahead.query;
+  return (
+    ahead.collection === collection &&
+    ahead.owner === owner &&
+    asked.limit === query.limit &&
+    asked.newestFirst === query.newestFirst &&
+    asked.after === query.after &&
+    (asked.offset ?? 0) === (query.offset ?? 0) &&
+    Boolean(asked.withTotal) === Boolean(query.withTotal)
+  );
+}
+
+/**
+ * A raw query value (a string, before validation) as the non-negative integer the validator
+ * would make of it, `fallback` when absent; undefined when it is anything else (the plan then
+ * leaves the page out: the validator will refuse the request or read it otherwise).
+ *
+ * @example
+ * rawCount(req.query.limit, 10); // '25' → 25, undefined → 10, '2x' → undefined
+ */
+export function rawCount(value: unknown, fallback: number): number | undefined {
+  if (value === undefined) return fallback;
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * The records of `refs`, in order: those the request's read-ahead found (see `readRecord`), the
+ * rest in one `getMany`, so a batch whose references came ahead reads nothing more.
+ *
+ * @example
+ * const [vehicle, entity] = await readRecords(res, ctx.store, [{ collection: 'novaVehicles', id: v }, { collection: 'novaEntities', id: e }]);
+ */
+export async function readRecords<D extends Collections, C extends keyof D & string>(res: Response, store: RecordStore<D>, refs: readonly RecordRef<C>[]): Promise<(D[C][string] | undefined)[]> {
+  const state = res.locals.request;
+  const fetched = state.fault && state.fault.latency_ms > 0 ? undefined : state.readAhead;
+  const found: (D[C][string] | undefined)[] = refs.map((ref) => (fetched?.get(keyOf(ref.collection, ref.id)) ?? undefined) as D[C][string] | undefined);
+  const missing = refs.flatMap((ref, n) => (fetched?.get(keyOf(ref.collection, ref.id)) === undefined ? [n] : []));
+  if (missing.length === 0) return found;
+  const read = await store.getMany(missing.map((n) => refs[n] as RecordRef<C>));
+  missing.forEach((n, i) => (found[n] = read[i]));
+  return found;
+}
+
+/** Adds records fetched later on the way (with an idempotency claim, say) to what the request has read ahead. */
+export function addReadAhead(res: Response, refs: readonly RecordRef[], found: readonly unknown[]): void {
+  const state = res.locals.request;
+  const records = (state.readAhead ??= new Map());
+  refs.forEach((ref, n) => records.set(keyOf(ref.collection, ref.id), found[n] ?? null));
 }
 
 function keyOf(collection: string, id: string): string {

@@ -121,9 +121,15 @@ export interface KeyClaim {
   retentionMs: number;
   /** How long a claim holds without being completed, in real time. */
   leaseMs: number;
+  /**
+   * Records the request will read once it holds the claim (a batch's references): a store may
+   * read them in the claim's own round trip and hand them back as `records` (PostgreSQL does;
+   * the embedded store, with no round trip to save, does not).
+   */
+  alsoRead?: readonly RecordRef[];
 }
 
-export type KeyClaimResult = { state: 'claimed' } | { state: 'in_flight'; fingerprint: string } | { state: 'done'; record: KeyRecord };
+export type KeyClaimResult = { state: 'claimed'; records?: unknown[] } | { state: 'in_flight'; fingerprint: string } | { state: 'done'; record: KeyRecord };
 
 /** A stored answer under an idempotency key (JSON as it stands, replayed byte for byte). */
 export interface KeyRecord {
