@@ -1,5 +1,5 @@
 // Profiles the built server under one of the benchmark's loads and summarizes where the time goes:
-//   node bench/profile.js LOAD [--quiet] [--seconds N] [--stored N] [--out DIR]
+//   node bench/profile.js LOAD [--quiet] [--seconds N] [--stored N] [--out DIR] [--database URL]
 // LOAD: norcap-create, nova-keyed-create, nova-create, nova-get, norcap-list, nova-list,
 // persisted-create (NorCap create on --data), start (spawn to first 200 on /healthz).
 // Runs `node --cpu-prof dist/cli.js --port 0 ...`, prepares (token, seeding `--stored` records),
@@ -24,12 +24,13 @@ const { values, positionals } = parseArgs({
     stored: { type: 'string' },
     out: { type: 'string' },
     top: { type: 'string', default: '25' },
+    database: { type: 'string' },
   },
 });
 const LOADS = ['norcap-create', 'nova-keyed-create', 'nova-create', 'nova-get', 'norcap-list', 'nova-list', 'persisted-create', 'start'];
 const name = positionals[0];
 if (!LOADS.includes(name)) {
-  console.error(`usage: node bench/profile.js ${LOADS.join('|')} [--quiet] [--seconds N] [--stored N] [--out DIR]`);
+  console.error(`usage: node bench/profile.js ${LOADS.join('|')} [--quiet] [--seconds N] [--stored N] [--out DIR] [--database URL]`);
   process.exit(2);
 }
 const mode = values.quiet ? 'quiet' : 'log';
@@ -40,6 +41,7 @@ const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', profileDir];
 
 let dataDir;
 const args = [];
+if (values.database) args.push('--database', values.database); // the server on PostgreSQL (a throwaway one: it writes)
 if (name === 'persisted-create') {
   dataDir = await mkdtemp(join(tmpdir(), 'sandbox-profile-data-'));
   args.push('--data', join(dataDir, 'state.json'));
