@@ -30,7 +30,7 @@ export const config = {
   seedBudgetSeconds: Number(process.env.BENCH_SEED_BUDGET_SECONDS ?? 90),
   modes: (process.env.BENCH_MODES ?? 'log,quiet').split(',').map((m) => m.trim()).filter(Boolean),
   consoles: Number(process.env.BENCH_CONSOLES ?? 20),
-  consoleRounds: Number(process.env.BENCH_CONSOLE_ROUNDS ?? 2),
+  consoleRounds: Number(process.env.BENCH_CONSOLE_ROUNDS ?? 3),
   only: process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined,
 };
 

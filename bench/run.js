@@ -2,10 +2,8 @@
 // request log on and with `--quiet`) under autocannon, beside a bare express 5 app measured in
 // the same run. Writes bench/results.json and the results table in bench/README.md.
 // Every knob is an environment variable: see bench/README.md ("Configuration").
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Buffer } from 'node:buffer';
-import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -269,39 +267,26 @@ async function postgresOn(url, bareFigures) {
 }
 
 /**
- * Opens `n` console streams (`GET /console/stream`, as an EventSource would) that read
- * everything they are sent and count the rows. Resolves once every one has its `hello`.
+ * Opens `n` console streams in a child process (`bench/console-readers.js`) that reads
+ * everything it is sent and counts the rows. Resolves once every one has its `hello`.
  */
 async function openConsoles(url, n) {
-  const consoles = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise((resolve, reject) => {
-          const c = { rows: 0, bytes: 0, closed: false, req: undefined };
-          // As cheap as a reader can be (it shares the bench's process with autocannon): count
-          // the row frames' `event: request` lines in the raw bytes (a frame is written whole).
-          const marker = Buffer.from('\nevent: request\n');
-          c.req = httpRequest(`${url}/console/stream`, { headers: { Accept: 'text/event-stream' } }, (res) => {
-            if (res.statusCode !== 200) return reject(new Error(`console stream: ${res.statusCode}`));
-            let hello = false;
-            res.on('data', (chunk) => {
-              c.bytes += chunk.length;
-              for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at + marker.length)) c.rows += 1;
-              if (!hello && chunk.includes('event:hello')) {
-                hello = true;
-                resolve(c);
-              }
-            });
-            res.on('close', () => (c.closed = true));
-            res.on('error', () => undefined);
-          });
-          c.req.on('error', reject);
-          c.req.end();
-        }),
-    ),
-  );
-  return { consoles, close: () => consoles.forEach((c) => c.req.destroy()) };
+  const child = fork(fileURLToPath(new URL('./console-readers.js', import.meta.url)), [url, String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () =>
+    new Promise((resolve, reject) => {
+      child.once('message', (message) => (message?.error ? reject(new Error(message.error)) : resolve(message)));
+      child.once('exit', (code) => reject(new Error(`console readers exited (${code})`)));
+    });
+  await next(); // 'ready'
+  return {
+    /** Each console's rows so far and whether it was dropped. */
+    report: async () => {
+      const answer = next();
+      child.send('report');
+      return (await answer).consoles;
+    },
+    close: () => child.connected && child.send('close'),
+  };
 }
 
 /**
@@ -324,7 +309,7 @@ async function withConsoles(mode) {
         const result = await measured(`${mode}: (i) NorCap create, ${n} consoles connected`, server.url, norcapCreate());
         some.push(result);
         // The rows of the warm-up and of the measured run, all of them, reached every console.
-        for (const c of open.consoles) {
+        for (const c of await open.report()) {
           if (c.closed) throw new Error('a console was dropped during the run');
           fewest = Math.min(fewest, c.rows / result.requests);
         }
