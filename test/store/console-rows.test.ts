@@ -85,4 +85,32 @@ describePostgres('PostgresConsoleRows: the shared journal table', () => {
     await one.close();
     await two.close();
   });
+
+  test("a clear takes every request row written before it, also another instance's this one has not read yet", async () => {
+    const one = await pg.openJournal('unread', { capacity: 10, clock });
+    one.appendTimeline({ kind: 'reset', time: 'before' });
+    await one.sync();
+    // Another instance's request row, numbered and stored, whose notification has not reached
+    // this one (written here without NOTIFY: deterministically unread).
+    await withAdmin(
+      (client) =>
+        client.query(
+          `WITH head AS (UPDATE console_heads SET last = last + 1 WHERE workspace = 'unread' RETURNING last)
+           INSERT INTO console_rows (workspace, id, kind, data) SELECT 'unread', last, 'request', '{"path":"/elsewhere"}'::json FROM head`,
+        ),
+      schema.name,
+    );
+    const unread = (await count('unread')).max;
+    one.clear();
+    await one.sync();
+    const { rows } = await withAdmin((client) => client.query<{ id: string; kind: string; data: { kind?: string; through?: number } }>(`SELECT id, kind, data FROM console_rows WHERE workspace = 'unread' ORDER BY id`), schema.name);
+    expect(rows.filter((row) => row.kind === 'request')).toEqual([]);
+    const cleared = rows.at(-1);
+    expect(cleared?.data).toMatchObject({ kind: 'cleared', through: unread });
+    expect(Number(cleared?.id)).toBe(unread + 1);
+    // What this instance shows and hands its console says the same.
+    expect(one.rows().filter((row) => row.kind === 'request')).toEqual([]);
+    expect(one.rows().at(-1)?.value).toMatchObject({ kind: 'cleared', through: unread });
+    await one.close();
+  });
 });

@@ -19,15 +19,15 @@ export interface PostgresConsoleRowsOptions {
   batchMs?: number;
 }
 
-type Queued = { request: JournalEntry; state: unknown; capture: RawCapture | undefined } | { timeline: Record<string, unknown> } | { clearSeen: number; time: string };
+type Queued = { request: JournalEntry; state: unknown; capture: RawCapture | undefined } | { timeline: Record<string, unknown> } | { clear: true; time: string };
 
 /** A row built (masked, serialized) and not yet written. */
 interface Built {
   kind: 'request' | 'timeline';
   value: Record<string, unknown>;
   data: string;
-  /** A clear: the request rows up to this id go. */
-  through?: number;
+  /** A clear: the request rows written before it go (its `through` is set as it is numbered, see `WRITE_BATCH`). */
+  clear?: true;
 }
 
 /** How long a write the database refused for now (a deadlock, a timeout) waits before it is tried again. */
@@ -42,7 +42,9 @@ interface RowRecord {
 /**
  * One batch, one statement: numbers the rows from the workspace's head (whose row lock orders
  * concurrent writers, so ids follow commit order), inserts them, drops what is past the bound
- * (and, for a clear, the request rows up to it) in the same statement that grew the table, adds
+ * (and, for a clear, every request row numbered before it, whichever instance wrote it: its
+ * `through` is its own id less one, set here, where the numbering is known; `$6` holds the
+ * clears' places in the batch) in the same statement that grew the table, adds
  * the coverage counts (a reset moves the head to a new generation of counts and drops the old
  * ones), and announces the write on the channel (delivered at commit).
  */
@@ -53,11 +55,13 @@ WITH head AS (
   RETURNING h.last, h.coverage_gen
 ), added AS (
   INSERT INTO console_rows (workspace, id, kind, data)
-  SELECT $1, head.last - $2::bigint + r.n, r.kind, r.data::json
+  SELECT $1, head.last - $2::bigint + r.n, r.kind,
+         CASE WHEN r.n = ANY($6::bigint[]) THEN jsonb_set(r.data::jsonb, '{through}', to_jsonb(head.last - $2::bigint + r.n - 1))::json ELSE r.data::json END
   FROM head, unnest($3::text[], $4::text[]) WITH ORDINALITY AS r(kind, data, n)
 ), dropped AS (
   DELETE FROM console_rows
-  WHERE workspace = $1 AND (id <= (SELECT last FROM head) - $5::bigint OR (kind = 'request' AND id <= $6::bigint))
+  WHERE workspace = $1 AND (id <= (SELECT last FROM head) - $5::bigint
+    OR (kind = 'request' AND id < (SELECT last FROM head) - $2::bigint + (SELECT max(p) FROM unnest($6::bigint[]) AS p)))
 ), counted AS (
   INSERT INTO console_coverage AS c (workspace, gen, api, operation, status, n)
   SELECT $1, head.coverage_gen, u.api, u.operation, u.status, u.n FROM head, unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS u(api, operation, status, n)
@@ -173,7 +177,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
     // What this instance has not written yet came before the clear: it never lands.
     this.queue = this.queue.filter((queued) => !('request' in queued));
     this.unsent = this.unsent.filter((built) => built.kind !== 'request');
-    this.enqueue({ clearSeen: this.lastSeen, time: this.clock.now().toISOString() });
+    this.enqueue({ clear: true, time: this.clock.now().toISOString() });
     this.writeSoon();
   }
 
@@ -249,14 +253,14 @@ export class PostgresConsoleRows implements SharedJournalLog {
     this.unsent = [];
     this.counts = new Map();
     this.resetCounts = false;
-    const through = rows.reduce<number | null>((max, row) => (row.through === undefined ? max : Math.max(max ?? 0, row.through)), null);
+    const clears = rows.flatMap((row, i) => (row.clear ? [i + 1] : []));
     const values = [
       this.workspace,
       rows.length,
       rows.map((row) => row.kind),
       rows.map((row) => row.data),
       this.bound,
-      through,
+      clears,
       counts.map((c) => c.api),
       counts.map((c) => c.operationId),
       counts.map((c) => c.status),
@@ -313,10 +317,10 @@ export class PostgresConsoleRows implements SharedJournalLog {
       return { kind: 'request', value: row, data: JSON.stringify(row) };
     }
     if ('timeline' in queued) return { kind: 'timeline', value: queued.timeline, data: JSON.stringify(queued.timeline) };
-    // Through the last row read or written here when it is written: what came after stays.
-    const through = Math.max(queued.clearSeen, this.lastWritten);
-    const cleared = { kind: 'cleared', time: queued.time, through };
-    return { kind: 'timeline', value: cleared, data: JSON.stringify(cleared), through };
+    // Every request row numbered before it goes, another instance's not yet read here too (a
+    // `through` from what this instance had read would keep those).
+    const cleared = { kind: 'cleared', time: queued.time };
+    return { kind: 'timeline', value: cleared, data: JSON.stringify(cleared), clear: true };
   }
 
   /**
@@ -329,7 +333,12 @@ export class PostgresConsoleRows implements SharedJournalLog {
       void this.fetch().catch(() => undefined);
       return;
     }
-    this.adopt(rows.map((row, i) => ({ id: last - rows.length + 1 + i, kind: row.kind, value: row.value })));
+    this.adopt(
+      rows.map((row, i) => {
+        const id = last - rows.length + 1 + i;
+        return { id, kind: row.kind, value: row.clear ? { ...row.value, through: id - 1 } : row.value }; // as WRITE_BATCH stored it
+      }),
+    );
   }
 
   /** Reads the rows after the last one read; a call while one runs makes it run once more. */
