@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import { fail } from '../../core/errors.js';
-import { rawCount, readPage, readRecord, type PageAhead } from '../../core/store/read-ahead.js';
+import { queryNamesOnly, rawCount, readPage, readRecord, type PageAhead } from '../../core/store/read-ahead.js';
 import type { PageQuery } from '../../core/store/record-store.js';
-import { OperationIndex, type OperationRef } from '../../core/contract/operations.js';
+import type { OperationRef } from '../../core/contract/operations.js';
 import type { Request, Response } from 'express';
 import { bearerCredentialOf, credentialOf } from './auth.js';
 import { ok } from './envelope.js';
@@ -14,8 +14,8 @@ type SortField = 'createdAt' | 'updatedAt' | 'amountCents' | 'status' | 'brokera
 
 /** The list query, filters gathered under `filter` (see `listQuery`). */
 interface ListQuery {
-  limit?: number;
-  offset?: number;
+  limit: number;
+  offset: number;
   sort?: string;
   filter?: {
     brokerageAccountId?: string[];
@@ -30,7 +30,8 @@ type ListParameters = NonNullable<operations['listDistributions']['parameters'][
 
 /** The spec's flat, bracket-named filter parameters (`filter[status]`) as one `filter` object. */
 function listQuery(query: ListParameters): ListQuery {
-  const { limit, offset, sort } = query;
+  // The validator fills in the spec's defaults (`limit` 10, `offset` 0): they are the spec's alone.
+  const { limit, offset, sort } = query as ListParameters & Pick<ListQuery, 'limit' | 'offset'>;
   const min = query['filter[amountCents][min]'];
   const max = query['filter[amountCents][max]'];
   // Only the filters the request names: an empty `filter` is what lets a list use the index.
@@ -54,7 +55,7 @@ function listQuery(query: ListParameters): ListQuery {
 export function listDistributions(ctx: AppContext<NorcapData>): RequestHandler {
   return async function listNorcapDistributions(req, res) {
     const owner = credentialOf(res.locals).clientId;
-    const { limit = 10, offset = 0, sort, filter = {} } = listQuery(req.query as ListParameters);
+    const { limit, offset, sort, filter = {} } = listQuery(req.query as ListParameters);
     const [field, direction] = (sort?.split(':') ?? []) as [SortField | undefined, string | undefined];
     const first = Object.keys(filter).length === 0 ? firstPageQuery(limit, offset, sort) : undefined;
     let page: Distribution[];
@@ -121,11 +122,10 @@ function firstPageQuery(limit: number, offset: number, sort: string | undefined)
  */
 export function listReadAhead(req: Request, operation: OperationRef): PageAhead | undefined {
   const sent = bearerCredentialOf(req.get('authorization'));
-  const { limit, offset, sort, ...filters } = req.query as Record<string, unknown>;
-  if (!sent || Object.keys(filters).length > 0 || (sort !== undefined && typeof sort !== 'string')) return undefined;
-  const index = OperationIndex.for('norcap');
-  const pageLimit = rawCount(limit, index.queryDefault(operation, 'limit') as number);
-  const pageOffset = rawCount(offset, index.queryDefault(operation, 'offset') as number);
+  const sort = (req.query as Record<string, unknown>).sort;
+  if (!sent || !queryNamesOnly(req, ['limit', 'offset', 'sort']) || (sort !== undefined && typeof sort !== 'string')) return undefined;
+  const pageLimit = rawCount(req, operation, 'limit');
+  const pageOffset = rawCount(req, operation, 'offset');
   if (pageLimit === undefined || pageOffset === undefined) return undefined;
   const query = firstPageQuery(pageLimit, pageOffset, sort);
   return query && { collection: 'norcapDistributions', owner: sent.clientId, query };

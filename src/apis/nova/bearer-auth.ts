@@ -3,7 +3,7 @@ import type { SandboxClock } from '../../core/clock.js';
 import { fail } from '../../core/errors.js';
 import type { RecordStore } from '../../core/store/record-store.js';
 import type { NovaAuth } from './caller.js';
-import { findToken } from './tokens.js';
+import { findToken, hashToken } from './tokens.js';
 import type { NovaData } from './types.js';
 
 /**
@@ -27,7 +27,7 @@ export function novaBearerAuth(store: RecordStore<NovaData>, clock: SandboxClock
     if (token === 'expired') invalidToken('the access token expired');
     const client = token && (await store.get('novaClients', token.clientId));
     if (!token || !client) invalidToken('the access token is not valid');
-    res.locals.novaAuth = { client, token } satisfies NovaAuth;
+    res.locals.novaAuth = { client, token, tokenHash: hashToken(presented) } satisfies NovaAuth;
     next();
   };
 }

@@ -4,6 +4,8 @@ import type { Client, TokenRecord } from './types.js';
 export interface NovaAuth {
   client: Client;
   token: TokenRecord;
+  /** The SHA-256 the token is stored under (`hashToken`), as authentication looked it up. */
+  tokenHash: string;
 }
 
 /** Who a `/v1` request acts as: set by `resolveOrganization`, read by every handler. */

@@ -60,26 +60,22 @@ const MAX_REFERENCES_AHEAD = 1000;
  */
 export function distributionReferences(body: unknown): { collection: 'novaVehicles' | 'novaEntities' | 'novaContacts'; id: string }[] {
   const refs: { collection: 'novaVehicles' | 'novaEntities' | 'novaContacts'; id: string }[] = [];
-  const named = (value: unknown, field: string): string | undefined => {
-    const id = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[field] : undefined;
-    return typeof id === 'string' ? id : undefined;
-  };
-  const listed = (value: unknown, field: string): unknown[] => {
-    const list = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[field] : undefined;
+  const field = (value: unknown, name: string): unknown => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined);
+  const listed = (value: unknown, name: string): unknown[] => {
+    const list = field(value, name);
     return Array.isArray(list) ? list : [];
   };
+  /** Adds the reference when `id` is a string; false once there are more than the bound. */
+  const add = (collection: 'novaVehicles' | 'novaEntities' | 'novaContacts', id: unknown): boolean => {
+    if (typeof id === 'string') refs.push({ collection, id });
+    return refs.length <= MAX_REFERENCES_AHEAD;
+  };
   for (const item of Array.isArray(body) ? body : []) {
-    const vehicle = named(item, 'vehicle');
-    if (vehicle !== undefined) refs.push({ collection: 'novaVehicles', id: vehicle });
+    if (!add('novaVehicles', field(item, 'vehicle'))) return [];
     for (const payment of listed(item, 'payments')) {
-      const entity = named(payment, 'entity');
-      if (entity !== undefined) refs.push({ collection: 'novaEntities', id: entity });
-      for (const notification of listed(payment, 'notifications')) {
-        const contact = named(notification, 'contact');
-        if (contact !== undefined) refs.push({ collection: 'novaContacts', id: contact });
-      }
+      if (!add('novaEntities', field(payment, 'entity'))) return [];
+      for (const notification of listed(payment, 'notifications')) if (!add('novaContacts', field(notification, 'contact'))) return [];
     }
-    if (refs.length > MAX_REFERENCES_AHEAD) return [];
   }
   return refs;
 }

@@ -35,8 +35,6 @@ const RETRIEVED = {
 } as const satisfies Partial<Record<keyof operations, readonly [OwnedCollection, string]>>;
 const retrievedBy: ReadonlyMap<string, readonly [OwnedCollection, string]> = new Map(Object.entries(RETRIEVED));
 
-const DISTRIBUTIONS_PATH = '/v1/distributions';
-
 /** Each list operation's collection: its handler reads one page of it, and so does the read-ahead. */
 const LISTED = {
   listEntities: 'novaEntities',
@@ -93,7 +91,7 @@ export const novaApi: ApiModule<NovaData> = {
       listVehicles: listResources(ctx, LISTED.listVehicles, '/v1/vehicles'),
       getVehicle: retrieveResource(ctx, ...RETRIEVED.getVehicle),
       createDistributions: createDistributions(ctx),
-      listDistributions: listResources(ctx, LISTED.listDistributions, DISTRIBUTIONS_PATH),
+      listDistributions: listResources(ctx, LISTED.listDistributions, '/v1/distributions'),
       getDistribution: retrieveResource(ctx, ...RETRIEVED.getDistribution),
       listDistributionPayments: listDistributionPayments(ctx),
       listPaymentNotifications: listPaymentNotifications(ctx),

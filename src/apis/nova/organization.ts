@@ -1,6 +1,4 @@
 import type { Request, RequestHandler } from 'express';
-import { bearerTokenOf } from './bearer-auth.js';
-import { hashToken } from './tokens.js';
 import { fail } from '../../core/errors.js';
 import { singleHeader } from '../../core/validation.js';
 import { authOf, type NovaCaller } from './caller.js';
@@ -46,7 +44,7 @@ function rememberActedOn(tokenHash: string, organization: string): void {
  */
 export function resolveOrganization(): RequestHandler {
   return function resolveNovaOrganization(req, res, next) {
-    const { client, token } = authOf(res.locals);
+    const { client, token, tokenHash } = authOf(res.locals);
     const header = singleHeader(req, HEADER);
     let organization: string;
     if (header !== undefined) {
@@ -61,19 +59,14 @@ export function resolveOrganization(): RequestHandler {
       organization = header;
     } else if (token.organization !== null) {
       organization = token.organization;
-      rememberActedOn(bearerHashOf(req), organization);
+      rememberActedOn(tokenHash, organization);
     } else if (client.organizations.length === 1) {
       organization = client.organizations[0] as string;
-      rememberActedOn(bearerHashOf(req), organization);
+      rememberActedOn(tokenHash, organization);
     } else {
       fail({ kind: 'validation', status: 400, code: 'organization_required', field: HEADER, message: `${HEADER} is required: this client may act on several organizations` });
     }
     res.locals.novaCaller = { clientId: client.clientId, organization } satisfies NovaCaller;
     next();
   };
-}
-
-/** The hash of the request's bearer token (authentication found it, so there is one; memoized). */
-function bearerHashOf(req: Request): string {
-  return hashToken(bearerTokenOf(req.get('authorization')) ?? '');
 }

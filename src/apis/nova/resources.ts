@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../core/api-module.js';
 import type { Request } from 'express';
-import { OperationIndex, type OperationRef } from '../../core/contract/operations.js';
+import type { OperationRef } from '../../core/contract/operations.js';
 import { unknownCursor, type CursorQuery } from '../../core/pagination.js';
-import { rawCount, readPage, type PageAhead } from '../../core/store/read-ahead.js';
+import { queryNamesOnly, rawCount, readPage, type PageAhead } from '../../core/store/read-ahead.js';
 import type { PageQuery } from '../../core/store/record-store.js';
 import { callerOf } from './caller.js';
 import { listOf } from './envelope.js';
@@ -71,9 +71,9 @@ function pageQueryOf(query: CursorQuery): PageQuery {
  * and validation (see `ReadAhead`): a forecast the request contradicts costs a round trip.
  */
 export function listPageAhead(req: Request, operation: OperationRef, collection: OwnedCollection, owner: string | undefined): PageAhead | undefined {
-  const { limit, starting_after: after, ...others } = req.query as Record<string, unknown>;
-  if (owner === undefined || Object.keys(others).length > 0 || (after !== undefined && typeof after !== 'string')) return undefined;
-  const pageLimit = rawCount(limit, OperationIndex.for('nova').queryDefault(operation, 'limit') as number);
+  const after = (req.query as Record<string, unknown>).starting_after;
+  if (owner === undefined || !queryNamesOnly(req, ['limit', 'starting_after']) || (after !== undefined && typeof after !== 'string')) return undefined;
+  const pageLimit = rawCount(req, operation, 'limit');
   if (pageLimit === undefined) return undefined;
   return { collection, owner, query: pageQueryOf(after === undefined ? { limit: pageLimit } : { limit: pageLimit, starting_after: after }) };
 }

@@ -83,7 +83,7 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     return (await this.getMany([{ collection, id }]))[0];
   }
 
-  /** The records in one statement (`unnest` joined to the primary key); kept reads of fixed collections cost none. */
+  /** The records in one statement (`recordsColumn`: `unnest` joined to the primary key); kept reads of fixed collections cost none. */
   async getMany<C extends keyof D & string>(refs: readonly RecordRef<C>[]): Promise<(D[C][string] | undefined)[]> {
     const found: (D[C][string] | undefined)[] = new Array(refs.length).fill(undefined);
     const missing: number[] = [];
@@ -94,19 +94,9 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     });
     if (missing.length === 0) return found;
     const asked = missing.map((n) => refs[n] as RecordRef<C>);
-    const { rows } =
-      asked.length === 1
-        ? await this.query<{ n: string; value: D[C][string] }>('SELECT 1 AS n, value FROM records WHERE workspace = $1 AND collection = $2 AND id = $3', [
-            this.workspace,
-            (asked[0] as RecordRef<C>).collection,
-            (asked[0] as RecordRef<C>).id,
-          ])
-        : await this.query<{ n: string; value: D[C][string] | null }>(
-            `SELECT r.n, rec.value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
-             LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id`,
-            [this.workspace, asked.map((ref) => ref.collection), asked.map((ref) => ref.id)],
-          );
-    for (const row of rows) found[missing[Number(row.n) - 1] as number] = row.value ?? undefined;
+    const values: unknown[] = [this.workspace];
+    const { rows } = await this.query<{ records: (D[C][string] | null)[] | null }>(`SELECT ${recordsColumn(values, asked)} AS records`, values);
+    (rows[0]?.records ?? []).forEach((record, i) => (found[missing[i] as number] = record ?? undefined));
     for (const n of missing) {
       const ref = refs[n] as RecordRef<C>;
       if (this.fixed.has(ref.collection)) this.keepFixed(ref, found[n]);
@@ -190,24 +180,11 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
       // The records the request reads next come in the same statement (read at its start, as a
       // read of their own just before the claim would be).
       const also = claim.alsoRead ?? [];
+      const values: unknown[] = [this.workspace, collection, id, claim.claimToken, claim.fingerprint, claim.nowMs, claim.retentionMs, claim.leaseMs];
+      const records = also.length === 0 ? 'NULL' : recordsColumn(values, also);
       const { rows } = await this.query<{ record: KeyRecord | null; taken: boolean; holder: string | null; records: unknown[] | null }>(
-        `SELECT record, taken, holder, ${
-          also.length === 0
-            ? 'NULL'
-            : `(SELECT json_agg(rec.value ORDER BY r.n) FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS r(collection, id, n)
-                 LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id)`
-        } AS records FROM sandbox_claim_key($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          this.workspace,
-          collection,
-          id,
-          claim.claimToken,
-          claim.fingerprint,
-          claim.nowMs,
-          claim.retentionMs,
-          claim.leaseMs,
-          ...(also.length === 0 ? [] : [also.map((ref) => ref.collection), also.map((ref) => ref.id)]),
-        ],
+        `SELECT record, taken, holder, ${records} AS records FROM sandbox_claim_key($1, $2, $3, $4, $5, $6, $7, $8)`,
+        values,
       );
       const row = rows[0];
       if (!row) throw new Error('claimKey: the claim function returned no row');
@@ -347,6 +324,18 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
 
 function fixedKey(ref: RecordRef<string>): string {
   return `${ref.collection}\u0000${ref.id}`;
+}
+
+/**
+ * A column holding the records `refs` name as one JSON array, in their order (null where none is
+ * stored), its two parameters pushed onto `values`, whose `$1` is the workspace: a request's
+ * read-ahead beside the shared state, a keyed batch's references beside its claim.
+ */
+export function recordsColumn(values: unknown[], refs: readonly RecordRef[]): string {
+  const collections = `$${values.push(refs.map((ref) => ref.collection))}`;
+  const ids = `$${values.push(refs.map((ref) => ref.id))}`;
+  return `(SELECT json_agg(rec.value ORDER BY r.n) FROM unnest(${collections}::text[], ${ids}::text[]) WITH ORDINALITY AS r(collection, id, n)
+             LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id)`;
 }
 
 /** The columns `pageColumns` selects: the page (one row more than asked), whether the cursor is the owner's, the owner's count. */

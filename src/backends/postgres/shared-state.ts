@@ -5,7 +5,7 @@ import { compilePathPattern, type PathPattern } from '../../control-plane/path-p
 import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
 import type { SharedSandboxState } from '../../control-plane/shared-state.js';
 import type { ReadAheadFound, ReadAheadPlan } from '../../core/store/read-ahead.js';
-import { pageColumns, pageOf, type PageColumns } from './record-store.js';
+import { pageColumns, pageOf, recordsColumn, type PageColumns } from './record-store.js';
 
 /** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
 const FAULT_LOCK = 0x46534631; // 'FSF1': arming, so MAX_FAULTS holds across instances
@@ -113,15 +113,14 @@ export class PostgresSharedState implements SharedSandboxState {
   async refresh(plan: ReadAheadPlan = {}): Promise<ReadAheadFound> {
     await this.flush();
     const moves = this.localMoves;
-    const records = plan.records ?? [];
-    const values: unknown[] = [this.workspace, records.map((ref) => ref.collection), records.map((ref) => ref.id)];
+    const values: unknown[] = [this.workspace];
+    const records = plan.records && plan.records.length > 0 ? recordsColumn(values, plan.records) : 'NULL';
     const page = plan.page && `, ${pageColumns(values, plan.page.collection, plan.page.owner, plan.page.query)}`;
     const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null } & Partial<PageColumns<unknown>>>(
       `SELECT (SELECT value FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS clock,
               (SELECT coalesce(json_agg(json_build_object('id', id, 'remaining', remaining, 'value', value) ORDER BY seq), '[]'::json)
                  FROM faults WHERE workspace = $1 AND remaining > 0) AS faults,
-              (SELECT json_agg(rec.value ORDER BY r.n) FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(collection, id, n)
-                 LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id) AS records${page ?? ''}`,
+              ${records} AS records${page ?? ''}`,
       values,
     );
     const row = rows[0];

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { OperationRef } from '../contract/operations.js';
+import { OperationIndex, type OperationRef } from '../contract/operations.js';
 import type { PageQuery, RecordPage, RecordRef, RecordStore } from './record-store.js';
 import type { Collections } from './types.js';
 
@@ -102,15 +102,31 @@ function samePage(ahead: PageAhead, collection: string, owner: string, query: Pa
 }
 
 /**
- * A raw query value (a string, before validation) as the non-negative integer the validator
- * would make of it, `fallback` when absent; undefined when it is anything else (the plan then
- * leaves the page out: the validator will refuse the request or read it otherwise).
+ * Whether the raw query (before validation) names no parameter but `names`: a forecast reads
+ * only the plain pages, and a query with anything more (a filter) is read otherwise.
  *
  * @example
- * rawCount(req.query.limit, 10); // '25' → 25, undefined → 10, '2x' → undefined
+ * queryNamesOnly(req, ['limit', 'starting_after']); // ?limit=5 → true, ?limit=5&filter[x]=1 → false
  */
-export function rawCount(value: unknown, fallback: number): number | undefined {
-  if (value === undefined) return fallback;
+export function queryNamesOnly(req: Request, names: readonly string[]): boolean {
+  return Object.keys(req.query as object).every((name) => names.includes(name));
+}
+
+/**
+ * A count parameter of the raw query (a string, before validation) as the non-negative integer
+ * the validator will make of it, the spec's `default` when absent; undefined when it is anything
+ * else (the plan then leaves the page out: the validator will refuse the request or read it
+ * otherwise).
+ *
+ * @example
+ * rawCount(req, operation, 'limit'); // ?limit=25 → 25, no limit → 10 (the spec's default), ?limit=2x → undefined
+ */
+export function rawCount(req: Request, operation: OperationRef, name: string): number | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  if (value === undefined) {
+    const fallback = OperationIndex.for(operation.api).queryDefault(operation, name);
+    return typeof fallback === 'number' ? fallback : undefined;
+  }
   return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
