@@ -78,7 +78,7 @@ export function createApp(ctx: AppContext<SandboxData>, options: AppOptions = {}
   const cors = apiCors();
   const pipelines = new Map<ApiName, Router | RequestHandler>([['sandbox', control.controls]]);
   for (const api of API_MODULES) {
-    pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), cors: options.cors === false ? undefined : cors, faults: control.injectFaults, strict: options.strict ?? false }));
+    pipelines.set(api.name, apiPipeline(api, ctx, { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }), cors: options.cors === false ? undefined : cors, faults: control.injectFaults, readsAhead: control.readsAhead, strict: options.strict ?? false }));
   }
 
   /** Where a resolved request goes: the health check, its API's pipeline, the docs, or a 404. */

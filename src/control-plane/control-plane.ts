@@ -3,6 +3,7 @@ import { API_MODULES, type SandboxData } from '../apis/index.js';
 import type { AppContext } from '../core/api-module.js';
 import { fail } from '../core/errors.js';
 import { readAheadRecords } from '../core/store/read-ahead.js';
+import { holdClaimAhead } from '../core/idempotency/middleware.js';
 import { requestValidation } from '../core/validation.js';
 import { ControlAccess, requireAdmin } from './admin-access.js';
 import { AutoAdvancer } from './auto-advance.js';
@@ -61,6 +62,8 @@ export interface ControlPlane {
   controls: RequestHandler;
   /** The first step of each API's pipeline (with shared state: the refresh, then the faults). */
   injectFaults: RequestHandler;
+  /** Whether `injectFaults` fetches each request's read-ahead (with shared state). */
+  readsAhead: boolean;
 }
 
 /**
@@ -158,6 +161,7 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
     },
     observer: journalObserver({ journal, coverage, clock: ctx.clock }),
     controls: router,
+    readsAhead: shared !== undefined,
     injectFaults: shared
       ? async function refreshThenInjectFaults(req, res, next) {
           // The records the request will read come in the same statement (see ReadAhead).
@@ -166,6 +170,10 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
           const found = await shared.refresh(plan);
           if (plan.records && plan.records.length > 0) state.readAhead = readAheadRecords(plan.records, found.records);
           if (plan.page) state.pageAhead = { ahead: plan.page, found: found.page };
+          if (plan.claim) {
+            state.claimAhead = { ahead: plan.claim, result: found.claim, adopted: false };
+            if (found.claim?.state === 'claimed') holdClaimAhead(res, ctx.store, plan.claim);
+          }
           return inject(req, res, next);
         }
       : inject,

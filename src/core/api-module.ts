@@ -1,6 +1,8 @@
 import type { Faker } from '@faker-js/faker';
+import type { Request } from 'express';
 import type { SandboxClock } from './clock.js';
 import type { ApiName } from './contract/spec.js';
+import type { OperationRef } from './contract/operations.js';
 import type { Failure } from './errors.js';
 import type { Step } from './pipeline/steps.js';
 import type { IdFactory } from './ids.js';
@@ -76,6 +78,12 @@ export interface ApiModule<D extends Collections = Collections> {
   fixedCollections: readonly (keyof D & string)[];
   /** What a request to one of its operations will read (records, a page), fetched ahead with the shared state (see `ReadAhead`). */
   readAhead?: ReadAhead;
+  /**
+   * Whether the read-ahead of this request needs its parsed body (a keyed create's claim, a
+   * batch's references): the pipeline then reads the body before the faults step
+   * (`readBodyAhead`), with the shared state only.
+   */
+  bodyAhead?(req: Request, operation: OperationRef): boolean;
   /**
    * The API's own steps, one straight list per mount path (`mountPaths`), after the pipeline's
    * CORS, faults and `--strict` and before its error envelope (`apiPipeline`): authentication,

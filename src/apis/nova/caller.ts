@@ -45,3 +45,13 @@ export function authOf(locals: Express.Locals): NovaAuth {
 export function callerOf(locals: Express.Locals): NovaCaller {
   return locals.novaCaller as NovaCaller;
 }
+
+/**
+ * The scope of a caller's idempotency keys: keys of different clients or organizations never meet.
+ *
+ * @example
+ * keyScope({ clientId: 'sandbox_client', organization: 'org_1' }); // 'sandbox_client org_1'
+ */
+export function keyScope(caller: NovaCaller): string {
+  return `${caller.clientId} ${caller.organization}`;
+}

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { ApiModule } from '../../core/api-module.js';
-import { idempotency } from '../../core/idempotency/middleware.js';
+import { idempotency, keyClaimAhead, type KeySettings } from '../../core/idempotency/middleware.js';
 import { requestValidation } from '../../core/validation.js';
 import { jsonBody, refuseDeclaredOversize } from '../../core/pipeline/body.js';
 import { OperationIndex } from '../../core/contract/operations.js';
@@ -8,7 +8,7 @@ import type { RecordRef } from '../../core/store/record-store.js';
 import { byOperation, type Step } from '../../core/pipeline/steps.js';
 import { KEY_OWNER } from '../../core/idempotency/middleware.js';
 import { bearerTokenOf, novaBearerAuth } from './bearer-auth.js';
-import { callerOf } from './caller.js';
+import { callerOf, keyScope } from './caller.js';
 import { newContact } from './contacts.js';
 import { createDistributions, distributionReferences } from './create-distributions.js';
 import { newEntity } from './entities.js';
@@ -16,7 +16,7 @@ import { renderNovaError } from './envelope.js';
 import { novaFixtures } from './fixtures.js';
 import { novaLifecycle } from './lifecycle.js';
 import { TOKEN_PATH } from './oauth-errors.js';
-import { organizationForecast, resolveOrganization } from './organization.js';
+import { callerForecast, organizationForecast, resolveOrganization } from './organization.js';
 import { listDistributionPayments, listPaymentNotifications } from './payment-lists.js';
 import { createResources, listPageAhead, listResources, retrieveResource } from './resources.js';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from './spec-rules.js';
@@ -44,6 +44,12 @@ const LISTED = {
 } as const satisfies Partial<Record<keyof operations, OwnedCollection>>;
 const listedBy: ReadonlyMap<string, OwnedCollection> = new Map(Object.entries(LISTED));
 
+/** The create operations: a keyed one's claim, and a batch's references, are read ahead from the body. */
+const CREATES: ReadonlySet<string> = new Set(['createEntities', 'createContacts', 'createDistributions'] satisfies (keyof operations)[]);
+
+/** Nova's idempotency keys, as the step claims them and as the read-ahead claims them ahead. */
+const NOVA_KEYS: KeySettings<'novaIdempotencyKeys'> = { collection: 'novaIdempotencyKeys', maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH };
+
 /** The Nova API (`openapi/nova.yaml`): OAuth token endpoint and the `/v1` resources. */
 export const novaApi: ApiModule<NovaData> = {
   name: 'nova',
@@ -61,7 +67,8 @@ export const novaApi: ApiModule<NovaData> = {
   fixedCollections: ['novaOrganizations', 'novaClients'],
   // With --database, a `/v1` request reads its token's record, a GET by id its object and a list
   // its page, in the statement that reads the shared state (the client is a fixed record the
-  // store keeps).
+  // store keeps). A create by a token a recent request settled has its body read first
+  // (`bodyAhead`): a batch's references and a keyed create's claim come in that statement too.
   readAhead(req, operation) {
     if (operation.path === TOKEN_PATH) return {};
     const token = bearerTokenOf(req.get('authorization'));
@@ -72,7 +79,17 @@ export const novaApi: ApiModule<NovaData> = {
     if (target) records.push({ collection: target[0], id: OperationIndex.for('nova').parametersOf(operation, req.path)[target[1]] ?? '' });
     const listed = listedBy.get(operation.operationId);
     const page = listed && listPageAhead(req, operation, listed, organizationForecast(req, hash));
-    return page ? { records, page } : { records };
+    if (page) return { records, page };
+    if (!CREATES.has(operation.operationId) || req.body === undefined) return { records }; // no body read ahead, or it failed
+    if (operation.operationId === 'createDistributions') records.push(...distributionReferences(req.body));
+    const caller = callerForecast(req, hash);
+    const claim = caller && keyClaimAhead(req, NOVA_KEYS, keyScope(caller));
+    return claim ? { records, claim } : { records };
+  },
+  bodyAhead(req, operation) {
+    if (!CREATES.has(operation.operationId) || (operation.operationId !== 'createDistributions' && req.get('idempotency-key') === undefined)) return false;
+    const token = bearerTokenOf(req.get('authorization'));
+    return token !== undefined && callerForecast(req, hashToken(token)) !== undefined; // an unknown token hears 401 with its body unread
   },
   renderError: renderNovaError,
   lifecycle: novaLifecycle,
@@ -105,17 +122,13 @@ export const novaApi: ApiModule<NovaData> = {
         resolveOrganization(),
         ...json,
         documentedOnly(idempotency({
+          ...NOVA_KEYS,
           store: ctx.store,
           clock: ctx.clock,
-          collection: 'novaIdempotencyKeys',
-          maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH,
           ...(maxIdempotencyKeys !== undefined && { maxRecords: maxIdempotencyKeys }),
           // A batch of distributions reads its references with the claim (one round trip fewer).
           readAhead: (req, res) => (res.locals.request.operation?.operationId === 'createDistributions' ? distributionReferences(req.body) : []),
-          scope: (_req, res) => {
-            const caller = callerOf(res.locals);
-            return `${caller.clientId} ${caller.organization}`;
-          },
+          scope: (_req, res) => keyScope(callerOf(res.locals)),
         })),
         validate,
         handlers,

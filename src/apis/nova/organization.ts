@@ -7,12 +7,14 @@ import { ORGANIZATION_ID_PATTERN } from './spec-rules.js';
 const HEADER = 'X-Organization-Id';
 
 /**
- * The organization each recent access token's requests without the header acted on, by the
- * token's hash: the read-ahead's forecast of a list's owner (`organizationForecast`). A guess,
- * bounded like the token hashes themselves: a wrong or forgotten one costs a round trip.
+ * What each recent access token's requests settled, by the token's hash: its client (which a
+ * token never changes) and the organization its last request without the header acted on. The
+ * read-ahead's forecast of a list's owner (`organizationForecast`) and of a key's scope
+ * (`callerForecast`). A guess, bounded like the token hashes themselves: a wrong or forgotten
+ * one costs a round trip.
  */
-const actedOn = new Map<string, string>();
-const ACTED_ON_SIZE = 1024;
+const settledBy = new Map<string, { clientId: string; organization: string | undefined }>();
+const SETTLED_SIZE = 1024;
 
 /**
  * The organization a `/v1` request will most likely act on, read before authentication: its
@@ -24,13 +26,28 @@ const ACTED_ON_SIZE = 1024;
 export function organizationForecast(req: Request, tokenHash: string): string | undefined {
   const sent = req.headersDistinct[HEADER.toLowerCase()];
   if (sent !== undefined) return sent.length === 1 ? sent[0] : undefined;
-  return actedOn.get(tokenHash);
+  return settledBy.get(tokenHash)?.organization;
 }
 
-function rememberActedOn(tokenHash: string, organization: string): void {
-  if (actedOn.get(tokenHash) === organization) return;
-  if (actedOn.size >= ACTED_ON_SIZE) actedOn.delete(actedOn.keys().next().value as string);
-  actedOn.set(tokenHash, organization);
+/**
+ * Who a `/v1` request will most likely act as (`resolveOrganization`'s answer), read before
+ * authentication; undefined for a token no recent request settled.
+ *
+ * @example
+ * callerForecast(req, tokenHash); // { clientId: 'sandbox_client', organization: 'org_Xk7d2pQR9m3nBwYz' }
+ */
+export function callerForecast(req: Request, tokenHash: string): NovaCaller | undefined {
+  const clientId = settledBy.get(tokenHash)?.clientId;
+  const organization = clientId === undefined ? undefined : organizationForecast(req, tokenHash);
+  return clientId === undefined || organization === undefined ? undefined : { clientId, organization };
+}
+
+/** Remembers what a request settled (`organization`: the one it acted on without the header, else undefined, which keeps the last). */
+function rememberSettled(tokenHash: string, clientId: string, organization: string | undefined): void {
+  const known = settledBy.get(tokenHash);
+  if (known && known.clientId === clientId && (organization === undefined || known.organization === organization)) return;
+  if (!known && settledBy.size >= SETTLED_SIZE) settledBy.delete(settledBy.keys().next().value as string);
+  settledBy.set(tokenHash, { clientId, organization: organization ?? known?.organization });
 }
 
 /**
@@ -57,12 +74,13 @@ export function resolveOrganization(): RequestHandler {
         fail({ kind: 'forbidden', status: 403, field: HEADER, message: `${why} organization '${header}'` });
       }
       organization = header;
+      rememberSettled(tokenHash, client.clientId, undefined);
     } else if (token.organization !== null) {
       organization = token.organization;
-      rememberActedOn(tokenHash, organization);
+      rememberSettled(tokenHash, client.clientId, organization);
     } else if (client.organizations.length === 1) {
       organization = client.organizations[0] as string;
-      rememberActedOn(tokenHash, organization);
+      rememberSettled(tokenHash, client.clientId, organization);
     } else {
       fail({ kind: 'validation', status: 400, code: 'organization_required', field: HEADER, message: `${HEADER} is required: this client may act on several organizations` });
     }

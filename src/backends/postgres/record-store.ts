@@ -180,17 +180,15 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
       // The records the request reads next come in the same statement (read at its start, as a
       // read of their own just before the claim would be).
       const also = claim.alsoRead ?? [];
-      const values: unknown[] = [this.workspace, collection, id, claim.claimToken, claim.fingerprint, claim.nowMs, claim.retentionMs, claim.leaseMs];
+      const values: unknown[] = [this.workspace];
+      const call = claimCall(values, collection, id, claim, `$${values.push(claim.nowMs)}`);
       const records = also.length === 0 ? 'NULL' : recordsColumn(values, also);
-      const { rows } = await this.query<{ record: KeyRecord | null; taken: boolean; holder: string | null; records: unknown[] | null }>(
-        `SELECT record, taken, holder, ${records} AS records FROM sandbox_claim_key($1, $2, $3, $4, $5, $6, $7, $8)`,
-        values,
-      );
+      const { rows } = await this.query<ClaimRow & { records: unknown[] | null }>(`SELECT record, taken, holder, ${records} AS records FROM ${call}`, values);
       const row = rows[0];
       if (!row) throw new Error('claimKey: the claim function returned no row');
-      if (row.record) return { state: 'done', record: row.record };
-      if (row.taken) return row.records ? { state: 'claimed', records: row.records.map((record) => record ?? undefined) } : { state: 'claimed' };
-      if (row.holder !== null) return { state: 'in_flight', fingerprint: row.holder };
+      const outcome = claimOutcome(row);
+      if (outcome?.state === 'claimed' && row.records) return { state: 'claimed', records: row.records.map((record) => record ?? undefined) };
+      if (outcome) return outcome;
       // The claim we collided with was completed, released or taken after our look: look again.
     }
     throw new Error(`claimKey: idempotency key '${id}' kept changing hands; giving up after ${CLAIM_ATTEMPTS} attempts`);
@@ -331,6 +329,31 @@ function fixedKey(ref: RecordRef<string>): string {
  * stored), its two parameters pushed onto `values`, whose `$1` is the workspace: a request's
  * read-ahead beside the shared state, a keyed batch's references beside its claim.
  */
+/** What `sandbox_claim_key` (migration 6) returns. */
+export interface ClaimRow {
+  record: KeyRecord | null;
+  taken: boolean;
+  holder: string | null;
+}
+
+/**
+ * The call of `sandbox_claim_key` for one claim, its parameters pushed onto `values` (whose `$1`
+ * is the workspace) and `nowMs` an SQL expression: `claimKey` passes the sandbox clock's reading,
+ * the shared state's refresh reads it from the clock row in the same statement.
+ */
+export function claimCall(values: unknown[], collection: string, id: string, claim: Omit<KeyClaim, 'nowMs' | 'alsoRead'>, nowMs: string): string {
+  const at = (value: unknown) => `$${values.push(value)}`;
+  return `sandbox_claim_key($1, ${at(collection)}, ${at(id)}, ${at(claim.claimToken)}, ${at(claim.fingerprint)}, ${nowMs}, ${at(claim.retentionMs)}, ${at(claim.leaseMs)})`;
+}
+
+/** A claim's outcome from the function's row; undefined when the claim it met changed hands after its look (look again). */
+export function claimOutcome(row: ClaimRow): KeyClaimResult | undefined {
+  if (row.record) return { state: 'done', record: row.record };
+  if (row.taken) return { state: 'claimed' };
+  if (row.holder !== null) return { state: 'in_flight', fingerprint: row.holder };
+  return undefined;
+}
+
 export function recordsColumn(values: unknown[], refs: readonly RecordRef[]): string {
   const collections = `$${values.push(refs.map((ref) => ref.collection))}`;
   const ids = `$${values.push(refs.map((ref) => ref.id))}`;

@@ -5,7 +5,7 @@ import { compilePathPattern, type PathPattern } from '../../control-plane/path-p
 import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
 import type { SharedSandboxState } from '../../control-plane/shared-state.js';
 import type { ReadAheadFound, ReadAheadPlan } from '../../core/store/read-ahead.js';
-import { pageColumns, pageOf, recordsColumn, type PageColumns } from './record-store.js';
+import { claimCall, claimOutcome, pageColumns, pageOf, recordsColumn, type ClaimRow, type PageColumns } from './record-store.js';
 
 /** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
 const FAULT_LOCK = 0x46534631; // 'FSF1': arming, so MAX_FAULTS holds across instances
@@ -106,21 +106,22 @@ export class PostgresSharedState implements SharedSandboxState {
   }
 
   /**
-   * One statement: the clock row, the live faults, the records asked for and the page asked for
-   * (the request's read-ahead), each a scalar subquery, so a read costs one round trip whatever
-   * it needs.
+   * One statement: the clock row, the live faults, the records asked for, the page asked for
+   * and the idempotency claim asked for (the request's read-ahead), each a scalar subquery, so
+   * a read costs one round trip whatever it needs, and a keyed create's claim rides along.
    */
   async refresh(plan: ReadAheadPlan = {}): Promise<ReadAheadFound> {
     await this.flush();
     const moves = this.localMoves;
     const values: unknown[] = [this.workspace];
     const records = plan.records && plan.records.length > 0 ? recordsColumn(values, plan.records) : 'NULL';
-    const page = plan.page && `, ${pageColumns(values, plan.page.collection, plan.page.owner, plan.page.query)}`;
-    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null } & Partial<PageColumns<unknown>>>(
+    const page = plan.page ? `, ${pageColumns(values, plan.page.collection, plan.page.owner, plan.page.query)}` : '';
+    const claim = plan.claim ? `, (SELECT row_to_json(c) FROM ${claimCall(values, plan.claim.collection, plan.claim.id, plan.claim.claim, this.sharedNowMs(values))} c) AS claim` : '';
+    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null; claim?: ClaimRow | null } & Partial<PageColumns<unknown>>>(
       `SELECT (SELECT value FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS clock,
               (SELECT coalesce(json_agg(json_build_object('id', id, 'remaining', remaining, 'value', value) ORDER BY seq), '[]'::json)
                  FROM faults WHERE workspace = $1 AND remaining > 0) AS faults,
-              ${records} AS records${page ?? ''}`,
+              ${records} AS records${page}${claim}`,
       values,
     );
     const row = rows[0];
@@ -129,7 +130,18 @@ export class PostgresSharedState implements SharedSandboxState {
     this.adoptFaults(row?.faults ?? []);
     const found: ReadAheadFound = { records: (row?.records ?? []).map((record) => record ?? undefined) };
     if (plan.page) found.page = pageOf(row as PageColumns<unknown> | undefined, plan.page.query);
+    if (plan.claim) found.claim = row?.claim ? claimOutcome(row.claim) : undefined;
     return found;
+  }
+
+  /**
+   * The sandbox clock's now as SQL over the clock row, as `SandboxClock.nowMs` reads it (the
+   * frozen instant or this machine's wall clock, plus the offset): what the clock will say once
+   * the statement's own clock read is adopted.
+   */
+  private sharedNowMs(values: unknown[]): string {
+    const wall = `$${values.push(Date.now())}::float8`;
+    return `(SELECT coalesce((value->>'frozenAtMs')::float8, ${wall}) + (value->>'offsetMs')::float8 FROM sandbox_state WHERE workspace = $1 AND key = 'clock')`;
   }
 
   async flush(): Promise<void> {

@@ -16,12 +16,13 @@ export interface CapturedResponse {
  * @example
  * beforeResponseEnds(res, async ({ status, body }) => { await remember(status, body.toString('utf8')); });
  */
-export function beforeResponseEnds(res: Response, settle: (captured: CapturedResponse) => Promise<void>): void {
+export function beforeResponseEnds(res: Response, settle: (captured: CapturedResponse) => Promise<void>, options: { capture?: boolean } = {}): void {
   const chunks: Buffer[] = [];
   const originalWrite = res.write;
   const originalEnd = res.end;
 
-  res.write = function captureWrite(this: Response, ...args: unknown[]): boolean {
+  // `capture: false`: `settle` needs only the moment, not the bytes (`body` is then empty).
+  if (options.capture !== false) res.write = function captureWrite(this: Response, ...args: unknown[]): boolean {
     collect(chunks, args[0], args[1]);
     return Reflect.apply(originalWrite, this, args) as boolean;
   } as Response['write'];
@@ -29,7 +30,7 @@ export function beforeResponseEnds(res: Response, settle: (captured: CapturedRes
   res.end = function captureEnd(this: Response, ...args: unknown[]): Response {
     res.write = originalWrite;
     res.end = originalEnd;
-    if (typeof args[0] !== 'function') collect(chunks, args[0], args[1]);
+    if (options.capture !== false && typeof args[0] !== 'function') collect(chunks, args[0], args[1]);
     const contentType = res.getHeader('content-type');
     const captured = { status: res.statusCode, contentType: contentType === undefined ? null : String(contentType), body: Buffer.concat(chunks) };
     const finish = () => Reflect.apply(originalEnd, this, args) as Response;

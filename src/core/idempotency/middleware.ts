@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { SandboxClock } from '../clock.js';
 import { fail } from '../errors.js';
-import type { KeyRecord, RecordRef, RecordStore, Transaction } from '../store/record-store.js';
-import { addReadAhead } from '../store/read-ahead.js';
+import type { KeyClaimResult, KeyRecord, RecordRef, RecordStore, Transaction } from '../store/record-store.js';
+import { addReadAhead, type KeyClaimAhead } from '../store/read-ahead.js';
 import type { Collections } from '../store/types.js';
 import { singleHeader } from '../validation.js';
 import { beforeResponseEnds } from './capture.js';
@@ -48,6 +48,68 @@ export interface IdempotencyOptions<C extends string, D extends IdempotencyColle
    * the handler then finds them with `readRecords`, one round trip fewer on PostgreSQL.
    */
   readAhead?(req: Request, res: Response): RecordRef[];
+}
+
+/** The settings of `IdempotencyOptions` that a claim taken ahead (`keyClaimAhead`) needs as well. */
+export type KeySettings<C extends string> = Pick<IdempotencyOptions<C, IdempotencyCollections<C>>, 'collection' | 'retentionSeconds' | 'leaseSeconds' | 'maxKeyLength'>;
+
+function settingsOf<C extends string>(options: KeySettings<C>) {
+  return {
+    retentionMs: (options.retentionSeconds ?? 24 * 60 * 60) * 1000,
+    leaseMs: (options.leaseSeconds ?? 60) * 1000,
+    maxKeyLength: options.maxKeyLength ?? 255,
+  };
+}
+
+/** The key a request carries, when it is one the idempotency step would claim (a mutating method, sent once, of an accepted length). */
+function claimableKey(req: Request, maxKeyLength: number): string | undefined {
+  if (!MUTATING.has(req.method)) return undefined;
+  const sent = req.headersDistinct['idempotency-key'];
+  const key = sent?.length === 1 ? sent[0] : undefined;
+  return key !== undefined && key.length > 0 && key.length <= maxKeyLength ? key : undefined;
+}
+
+/** Where a key's answer is stored: one per scope and key. */
+function storeKeyOf(scope: string, key: string): string {
+  return JSON.stringify([scope, key]);
+}
+
+/**
+ * The claim a keyed request will make, for the read-ahead to take with the shared state
+ * (`KeyClaimAhead`), given a forecast of the scope the idempotency step will settle and the
+ * body already parsed; undefined for a request the step would not claim for.
+ *
+ * @example
+ * const claim = keyClaimAhead(req, { collection: 'novaIdempotencyKeys' }, 'client_1 org_1');
+ */
+export function keyClaimAhead<C extends string>(req: Request, options: KeySettings<C>, scope: string): KeyClaimAhead | undefined {
+  const { retentionMs, leaseMs, maxKeyLength } = settingsOf(options);
+  const key = claimableKey(req, maxKeyLength);
+  if (key === undefined) return undefined;
+  return {
+    collection: options.collection,
+    id: storeKeyOf(scope, key),
+    claim: { fingerprint: requestFingerprint(req.method, req.originalUrl, req.body), claimToken: randomUUID(), retentionMs, leaseMs },
+  };
+}
+
+/**
+ * Holds a claim taken ahead (`KeyClaimAhead`) until the idempotency step adopts it: an answer
+ * that ends the request before then (a fault, 401, a body error: none of which the key may
+ * keep) releases the claim before its last byte goes out, so a retry runs the operation.
+ *
+ * @example
+ * if (found.claim?.state === 'claimed') holdClaimAhead(res, ctx.store, plan.claim);
+ */
+export function holdClaimAhead(res: Response, store: Pick<RecordStore<Collections>, 'releaseKey'>, ahead: KeyClaimAhead): void {
+  beforeResponseEnds(
+    res,
+    async () => {
+      if (res.locals.request.claimAhead?.adopted) return;
+      await store.releaseKey(ahead.collection, ahead.id, ahead.claim.claimToken).catch(() => undefined); // else it lapses with its lease
+    },
+    { capture: false },
+  );
 }
 
 /** The claim a keyed request holds while it runs; the handler stores its answer in its own commit. */
@@ -103,10 +165,8 @@ export function completeKeyedRequest<D extends Collections>(res: Response, tx: T
  */
 export function idempotency<C extends string, D extends IdempotencyCollections<C>>(options: IdempotencyOptions<C, D>): RequestHandler {
   const { store, clock, collection } = options;
-  const retentionMs = (options.retentionSeconds ?? 24 * 60 * 60) * 1000;
+  const { retentionMs, leaseMs, maxKeyLength } = settingsOf(options);
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_KEY_RECORDS;
-  const maxKeyLength = options.maxKeyLength ?? 255;
-  const leaseMs = (options.leaseSeconds ?? 60) * 1000;
 
   /**
    * Stores the answer in `tx` and bounds the records there, in the commit that grows them: the
@@ -127,14 +187,30 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
       fail({ kind: 'validation', status: 400, field: 'Idempotency-Key', message: `Idempotency-Key must be 1 to ${maxKeyLength} characters` });
     }
 
-    const storeKey = JSON.stringify([options.scope(req, res), key]);
-    const fingerprint = requestFingerprint(req.method, req.originalUrl, req.body);
+    const storeKey = storeKeyOf(options.scope(req, res), key);
     const mismatch = () => fail({ kind: 'idempotency_mismatch', status: 409, field: 'Idempotency-Key', message: `Idempotency-Key '${key}' was already used with a different request` });
 
-    const claimToken = randomUUID();
-    const alsoRead = options.readAhead?.(req, res) ?? [];
-    const claimed = await store.claimKey(collection, storeKey, { fingerprint, claimToken, nowMs: clock.nowMs(), retentionMs, leaseMs, ...(alsoRead.length > 0 && { alsoRead }) });
-    if (claimed.state === 'claimed' && claimed.records) addReadAhead(res, alsoRead, claimed.records);
+    // A claim the read-ahead took for this very key is this request's (with its fingerprint:
+    // the body has not changed since); one for another scope (a wrong forecast) is given back.
+    const ahead = res.locals.request.claimAhead;
+    let claimed: KeyClaimResult;
+    let claimToken: string;
+    let fingerprint: string;
+    if (ahead && ahead.ahead.collection === collection && ahead.ahead.id === storeKey && ahead.result) {
+      ahead.adopted = true;
+      ({ claimToken, fingerprint } = ahead.ahead.claim);
+      claimed = ahead.result;
+    } else {
+      if (ahead) {
+        ahead.adopted = true;
+        if (ahead.result?.state === 'claimed') await store.releaseKey(ahead.ahead.collection as C, ahead.ahead.id, ahead.ahead.claim.claimToken);
+      }
+      fingerprint = ahead?.ahead.claim.fingerprint ?? requestFingerprint(req.method, req.originalUrl, req.body);
+      claimToken = randomUUID();
+      const alsoRead = options.readAhead?.(req, res) ?? [];
+      claimed = await store.claimKey(collection, storeKey, { fingerprint, claimToken, nowMs: clock.nowMs(), retentionMs, leaseMs, ...(alsoRead.length > 0 && { alsoRead }) });
+      if (claimed.state === 'claimed' && claimed.records) addReadAhead(res, alsoRead, claimed.records);
+    }
     if (claimed.state === 'in_flight') {
       if (claimed.fingerprint !== fingerprint) mismatch();
       fail({ kind: 'idempotency_conflict', status: 409, field: 'Idempotency-Key', message: `a request with Idempotency-Key '${key}' is still being processed; retry shortly` });

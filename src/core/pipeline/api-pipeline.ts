@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { ApiModule, AppContext, RouterOptions } from '../api-module.js';
 import { strictResponses } from '../contract/strict.js';
 import type { Collections } from '../store/types.js';
+import { readBodyAhead } from './body.js';
 import { renderFailures } from './render-failure.js';
 import { inOrder, type Step } from './steps.js';
 
@@ -12,13 +13,16 @@ export interface PipelineOptions extends RouterOptions {
   faults: RequestHandler;
   /** Check every JSON answer against the spec (`--strict`). */
   strict: boolean;
+  /** Whether `faults` fetches the API's read-ahead with the shared state (`--database`): the body a read-ahead needs is then read before it. */
+  readsAhead?: boolean;
 }
 
 /**
  * One API's whole request path, one straight list of named steps per mount path, run by one
  * handler (`inOrder`), in the order a request walks it:
  *
- * 0. CORS (`--no-cors` drops it), answering preflights;
+ * 0. CORS (`--no-cors` drops it), answering preflights; with `--database`, the body of a
+ *    request whose read-ahead needs it (`ApiModule.bodyAhead`; its errors answered in step 3);
  * 1. faults (the sandbox's injected failures and latency);
  * 2. `--strict` wraps `res.json` so each answer is checked against the spec on its way out;
  * 3. the API's own steps for the mount (`api.steps`): authentication, the body, validation,
@@ -29,7 +33,13 @@ export interface PipelineOptions extends RouterOptions {
  * const norcap = apiPipeline(norcapApi, ctx, { bodyLimit: '1mb', faults: injectFaults(registry), strict: false });
  */
 export function apiPipeline<D extends Collections>(api: ApiModule<D>, ctx: AppContext<D>, options: PipelineOptions): RequestHandler {
-  const first: Step[] = [...(options.cors ? [options.cors] : []), options.faults, ...(options.strict ? [strictResponses(api)] : [])];
+  const bodyAhead = options.readsAhead && api.bodyAhead?.bind(api);
+  const first: Step[] = [
+    ...(options.cors ? [options.cors] : []),
+    ...(bodyAhead ? [readBodyAhead(options.bodyLimit, (req, res) => res.locals.request.operation !== undefined && bodyAhead(req, res.locals.request.operation))] : []),
+    options.faults,
+    ...(options.strict ? [strictResponses(api)] : []),
+  ];
   const envelope = renderFailures((failure, path) => api.renderError(failure, { path }));
   const own = api.steps(ctx, { bodyLimit: options.bodyLimit, ...(options.maxIdempotencyKeys !== undefined && { maxIdempotencyKeys: options.maxIdempotencyKeys }) });
   const lines = api.mountPaths.map((mount) => {

@@ -1,5 +1,5 @@
 import bytes from 'bytes';
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { fail, type Failure } from '../errors.js';
 import { JSON_MEDIA_TYPES } from '../validation.js';
 
@@ -45,5 +45,39 @@ export function declaredOver(limit: string): (req: { headers: { 'content-length'
  * router.use(jsonBody('1mb'));
  */
 export function jsonBody(limit: string): RequestHandler[] {
-  return [refuseDeclaredOversize(limit), express.json({ limit, type: JSON_MEDIA_TYPES })];
+  const parse = jsonParser(limit);
+  return [
+    refuseDeclaredOversize(limit),
+    function parseJsonBody(req, res, next) {
+      const ahead = res.locals.request.bodyAhead;
+      if (!ahead) return parse(req, res, next);
+      next(ahead.error); // read before the faults step (`readBodyAhead`): its failure is answered here, in its place
+    },
+  ];
+}
+
+function jsonParser(limit: string): RequestHandler {
+  return express.json({ limit, type: JSON_MEDIA_TYPES });
+}
+
+/**
+ * Reads the JSON body of a request `wanted` says the read-ahead needs it for (a keyed create,
+ * whose claim needs its fingerprint), before the faults step, so that what it reads can come in
+ * the shared state's one statement. A failure is kept, not answered: `jsonBody` answers it in
+ * its place, so a request still hears 401 before any body error. A body announced over `limit`
+ * is left alone (`jsonBody` refuses it unread).
+ *
+ * @example
+ * steps.unshift(readBodyAhead('1mb', (req) => req.method === 'POST'));
+ */
+export function readBodyAhead(limit: string, wanted: (req: Request, res: Response) => boolean): RequestHandler {
+  const parse = jsonParser(limit);
+  const over = declaredOver(limit);
+  return function readBodyAhead(req, res, next) {
+    if (!wanted(req, res) || over(req)) return next();
+    parse(req, res, (error?: unknown) => {
+      res.locals.request.bodyAhead = { error };
+      next();
+    });
+  };
 }

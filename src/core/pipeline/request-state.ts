@@ -2,7 +2,8 @@ import type { Response } from 'express';
 import type { OperationRef } from '../contract/operations.js';
 import type { ApiName } from '../contract/spec.js';
 import type { Failure } from '../errors.js';
-import type { FetchedPage, ReadAheadRecords } from '../store/read-ahead.js';
+import type { FetchedPage, KeyClaimAhead, ReadAheadRecords } from '../store/read-ahead.js';
+import type { KeyClaimResult } from '../store/record-store.js';
 
 /** The fault applied to a request (the journal shows it). */
 export interface AppliedFault {
@@ -29,6 +30,10 @@ export interface RequestState {
   readAhead?: ReadAheadRecords;
   /** The page fetched with the shared state (`--database`; see `readPage`). */
   pageAhead?: FetchedPage | undefined;
+  /** The idempotency claim taken with the shared state (`--database`; see `KeyClaimAhead`), until the idempotency step adopts it. */
+  claimAhead?: { ahead: KeyClaimAhead; result: KeyClaimResult | undefined; adopted: boolean };
+  /** The body read before the faults step for the read-ahead (`readBodyAhead`): the JSON step then only rethrows its failure. */
+  bodyAhead?: { error: unknown };
   failure?: Failure;
   /** What was thrown when the failure is an internal error (logged with its stack, never sent). */
   internalError?: unknown;

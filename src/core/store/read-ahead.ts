@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { OperationIndex, type OperationRef } from '../contract/operations.js';
-import type { PageQuery, RecordPage, RecordRef, RecordStore } from './record-store.js';
+import type { KeyClaim, KeyClaimResult, PageQuery, RecordPage, RecordRef, RecordStore } from './record-store.js';
 import type { Collections } from './types.js';
 
 /**
@@ -23,6 +23,22 @@ export interface ReadAheadPlan {
   records?: RecordRef[];
   /** One page of one owner's records, as `RecordStore.page` would be asked for it. */
   page?: PageAhead;
+  /** An idempotency key to claim in the same statement (see `KeyClaimAhead`). */
+  claim?: KeyClaimAhead;
+}
+
+/**
+ * An idempotency claim taken with the shared state, before authentication, from a forecast of
+ * the key's scope (a keyed create is then 2 round trips: this one and its commit). The
+ * idempotency step adopts it when the scope and fingerprint it settles are these, and releases
+ * it otherwise; an answer given before that step (a fault, 401, a body error) releases it too
+ * (`holdClaimAhead`). The sandbox clock's now for the claim is the shared clock's, read in the
+ * same statement, so it has no `nowMs`.
+ */
+export interface KeyClaimAhead {
+  collection: string;
+  id: string;
+  claim: Omit<KeyClaim, 'nowMs' | 'alsoRead'>;
 }
 
 export interface PageAhead {
@@ -35,6 +51,8 @@ export interface PageAhead {
 export interface ReadAheadFound {
   records: unknown[];
   page?: RecordPage<unknown> | undefined;
+  /** The claim's outcome; undefined when the claim it met changed hands meanwhile (the step claims again). */
+  claim?: KeyClaimResult | undefined;
 }
 
 /** A page fetched ahead, kept on the request beside what it was asked as. */
