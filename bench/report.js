@@ -84,6 +84,8 @@ export function evaluate(results) {
   add('i', `NorCap create with ${results.config.consoles ?? 20} consoles connected: p99 vs none`, '≤', 1.1, perMode((mode) => consoles[mode]?.p99Ratio ?? null));
   add('i', `NorCap create with ${results.config.consoles ?? 20} consoles connected: req/s vs none`, '≥', 0.9, perMode((mode) => consoles[mode]?.rpsRatio ?? null));
 
+  add('j', 'NorCap create: req/s vs Prism 5 (`prism mock`, same document and body)', '≥', 4, perMode((mode) => (results.prism?.mode === mode ? results.prism.ratio : null)));
+
   for (const t of targets) {
     t.verdicts = Object.fromEntries(Object.entries(t.figures).map(([mode, v]) => [mode, v === null ? null : t.op === '≥' ? v >= t.bound : v <= t.bound]));
   }
@@ -153,6 +155,12 @@ export function render(results, targets = evaluate(results)) {
     if (!c) continue;
     out.push(`| (i) NorCap create, no console (median of ${c.rounds}) | ${modeTitle(mode)} | ${c.none.rps} | ${fmt(c.none.mean)} | | ${c.none.p99} |`);
     out.push(`| (i) NorCap create, ${c.consoles} consoles connected (median of ${c.rounds}) | ${modeTitle(mode)} | ${c.some.rps} | ${fmt(c.some.mean)} | | ${c.some.p99} |`);
+  }
+  const prism = results.prism;
+  if (prism) {
+    const last = prism.rounds.at(-1);
+    raw(`(j) NorCap create (round ${prism.rounds.length} of ${prism.rounds.length})`, modeTitle(prism.mode), last.sandbox);
+    raw(`(j) NorCap create (round ${prism.rounds.length} of ${prism.rounds.length})`, 'Prism 5 mock', last.prism);
   }
   out.push('');
   if (results.long) {

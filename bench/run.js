@@ -12,6 +12,7 @@ import { BARE, CLI, cliSupports, config, load, measure, novaToken, seedNorcap, s
 import { bare, norcapCreate, norcapList, novaContext, novaGet, novaKeyedCreate, novaCreate, novaList } from './scenarios.js';
 import { evaluate, writeReport } from './report.js';
 import { countRoundTrips } from './round-trips.js';
+import { startPrism } from './prism.js';
 
 const { fetch } = globalThis;
 const began = performance.now();
@@ -26,6 +27,7 @@ const results = {
   start: null,
   postgres: null,
   consoles: {},
+  prism: null,
   notes: [],
 };
 
@@ -335,6 +337,29 @@ async function withConsoles(mode) {
   return out;
 }
 
+/**
+ * (j) NorCap create on the sandbox (log on) and on Prism 5's mock of the same document, both
+ * started once and measured in turn `runs` times, so that a noisy moment hits both alike; the
+ * figure is the median of the per-round ratios.
+ */
+async function againstPrism(mode) {
+  const prism = await startPrism();
+  const server = await startServer(mode);
+  const rounds = [];
+  try {
+    for (let i = 0; i < config.runs; i++) {
+      const ours = figures(await measured(`${mode}: (j) NorCap create, sandbox`, server.url, norcapCreate()));
+      const theirs = figures(await measured('(j) NorCap create, Prism 5 mock', prism.url, norcapCreate()));
+      rounds.push({ sandbox: ours, prism: theirs, ratio: round(ours.rps / theirs.rps, 3) });
+    }
+  } finally {
+    await Promise.all([server.stop(), prism.stop()]);
+  }
+  const out = { mode, rounds, ratio: median(rounds.map((r) => r.ratio)) };
+  console.log(`[${elapsed()}] ${mode}: (j) sandbox vs Prism 5, NorCap create: ${out.ratio}× (median of ${rounds.length})`);
+  return out;
+}
+
 /** Runs one part; a failure (errors under load, a server that would not start) becomes a note, and the run goes on. */
 async function section(label, fn) {
   try {
@@ -364,6 +389,7 @@ try {
   if (wanted('g')) results.start = await section('(g)', () => startup());
   if (wanted('h')) results.postgres = await section('(h)', () => postgres(results.runs.at(-1)?.bare));
   if (wanted('i')) for (const mode of config.modes) results.consoles[mode] = await section(`(i), ${mode}`, () => withConsoles(mode));
+  if (wanted('j')) results.prism = await section('(j)', () => againstPrism(config.modes[0]));
   if (results.postgres?.skipped) console.log(`(h) PostgreSQL skipped: ${results.postgres.skipped}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
