@@ -15,12 +15,25 @@ export interface RawCapture {
   /** What the API's body parser left (`req.body`): an object for JSON and forms, undefined when never read. */
   requestBody: unknown;
   responseHeaders: ReturnType<Response['getHeaders']>;
-  responseChunks: Buffer[];
+  /** The body as written: a UTF-8 string kept as it came (no copy on the request path), else bytes; read it with `responseTextOf`. */
+  responseChunks: (Buffer | string)[];
   responseBytes: number;
   truncated: boolean;
 }
 
 const captures = new WeakMap<RequestState, RawCapture>();
+
+/**
+ * The captured response body as text (UTF-8).
+ *
+ * @example
+ * JSON.parse(responseTextOf(capture));
+ */
+export function responseTextOf(capture: RawCapture): string {
+  const chunks = capture.responseChunks;
+  if (chunks.length === 1 && typeof chunks[0] === 'string') return chunks[0];
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk))).toString('utf8');
+}
 
 /** The capture of a request, once its response is done (the journal's listeners read it). */
 export function captureOf(state: unknown): RawCapture | undefined {
@@ -58,7 +71,7 @@ export function captureExchanges(): RequestHandler {
       if (done) return;
       done = true;
       capture.requestBody = (req as { body?: unknown }).body;
-      capture.responseHeaders = { ...res.getHeaders() };
+      capture.responseHeaders = res.getHeaders(); // already a copy
       const state = res.locals.request as RequestState | undefined;
       if (state) captures.set(state, capture);
     };
@@ -79,8 +92,17 @@ type Chunk = string | Buffer | Uint8Array;
 function collect(res: Response, capture: RawCapture): void {
   const keep = (chunk: unknown, encoding: unknown): void => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function' || capture.truncated) return;
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
     const room = MAX_CAPTURED_BODY - capture.responseBytes;
+    // The usual answer: one UTF-8 string (res.json), well within the room, kept as it is.
+    if (typeof chunk === 'string' && (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8' || typeof encoding === 'function')) {
+      const bytes = Buffer.byteLength(chunk, 'utf8');
+      if (bytes <= room) {
+        capture.responseChunks.push(chunk);
+        capture.responseBytes += bytes;
+        return;
+      }
+    }
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
     if (buffer.length > room) capture.truncated = true;
     const kept = buffer.length > room ? buffer.subarray(0, room) : buffer;
     capture.responseChunks.push(kept);

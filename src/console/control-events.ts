@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { currentScope } from '../workspaces/current.js';
 import type { Workspace } from '../workspaces/registry.js';
-import { captureOf } from './capture.js';
+import { captureOf, responseTextOf } from './capture.js';
 import type { FeedRegistry } from './feeds.js';
 import { movedBetween, statusSnapshot } from './records.js';
 
@@ -87,7 +87,7 @@ function responseJson(state: unknown): Record<string, unknown> | undefined {
   const capture = captureOf(state);
   if (!capture) return undefined;
   try {
-    return JSON.parse(Buffer.concat(capture.responseChunks).toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(responseTextOf(capture)) as Record<string, unknown>;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../control-plane/journal.js';
 import type { RequestState } from '../core/pipeline/request-state.js';
-import type { RawCapture } from './capture.js';
+import { responseTextOf, type RawCapture } from './capture.js';
 import { maskHeaders, maskQuery, maskValue, SecretSet } from './mask.js';
 
 /** One contract violation, as the detail view lists it. */
@@ -52,7 +52,7 @@ export function buildRow(entry: JournalEntry, state: RequestState | undefined, c
   }
   const requestBody = capture?.requestBody;
   secrets.addFields(requestBody);
-  const responseText = capture ? Buffer.concat(capture.responseChunks).toString('utf8') : '';
+  const responseText = capture ? responseTextOf(capture) : '';
   const responseType = String(capture?.responseHeaders['content-type'] ?? '');
   let responseJson: unknown;
   if (/json/i.test(responseType) && !capture?.truncated) {
