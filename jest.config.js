@@ -47,6 +47,7 @@ const ON_BOTH_STORES = [
   'reliability/bounds-under-load',
   'console/stream',
   'console/security',
+  'core/auth-before-body',
 ];
 
 // Without DATABASE_URL the PostgreSQL run is left out locally (with a notice); under CI=true it

@@ -175,6 +175,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const sweeper = setInterval(() => void workspaces.sweep().catch(() => undefined), 60_000);
   sweeper.unref();
   let server: Server | undefined;
+  let stopping: Promise<void> | undefined;
   /** Responses not yet done: `stop()` waits for them (and so for their log lines). */
   const inFlight = new Set<ServerResponse>();
 
@@ -207,17 +208,21 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const address = server.address() as AddressInfo;
       return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     },
-    async stop() {
-      const s = server;
-      server = undefined;
-      sandboxConsole?.close(); // its streams never end by themselves
-      if (s) await closeServer(s, inFlight);
-      control.access.listeningOn(undefined);
-      clearInterval(sweeper);
-      await routed.stop();
-      if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
-      await log?.close(); // its last batch, before the backend's connections end
-      await opened.close();
+    stop() {
+      // Once: a second call (a library user's and a test harness's, say) waits for the first.
+      stopping ??= (async () => {
+        const s = server;
+        server = undefined;
+        sandboxConsole?.close(); // its streams never end by themselves
+        if (s) await closeServer(s, inFlight);
+        control.access.listeningOn(undefined);
+        clearInterval(sweeper);
+        await routed.stop();
+        if (options.coverageOut) await control.coverage.writeReport(options.coverageOut);
+        await log?.close(); // its last batch, before the backend's connections end
+        await opened.close();
+      })();
+      return stopping;
     },
     async reset() {
       await control.reset();

@@ -96,6 +96,22 @@ describe('401 before any body error, on both APIs', () => {
     expect(JSON.parse(nova.body).error.code).toBe('unauthorized');
   });
 
+  test('Nova: a token that worked a moment ago and has expired since, with a body that is not JSON, under a key → 401, not 400', async () => {
+    // On PostgreSQL such a token's create has its body read (and its key claimed) ahead; its
+    // failure must still be answered after authentication, and the key keep nothing.
+    const token = await tokenFor(sb);
+    const worked = await request(sb.app).post('/v1/contacts').set('Authorization', `Bearer ${token}`).send([{ name: 'Ann', email: 'ann@example.com' }]);
+    expect(worked.status).toBe(201);
+    await request(sb.app).post('/_sandbox/clock/advance').send({ seconds: 3601 }).expect(200);
+    const expired = await request(sb.app).post('/v1/contacts').set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'expired-then-bad-body').set('Content-Type', 'application/json').send('{"name":');
+    expectContract('nova', expired);
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.code).toBe('invalid_token');
+    expect(await sb.store.count('novaIdempotencyKeys')).toBe(0);
+    expect(await sb.store.count('novaContacts')).toBe(contactsAtStart + 1);
+    novaToken = await tokenFor(sb); // the suite's token expired with the clock
+  });
+
   test('an authenticated body announced over the limit is refused at once, before a byte of it arrives, and the connection is closed', async () => {
     const norcap = await headersOnly(PATH, { Authorization: SANDBOX_AUTH }, 5 * 1024 * 1024);
     expect(norcap.status).toBe(400); // NorCap answers every invalid request 400 / 1400

@@ -7,6 +7,7 @@ import { MIGRATIONS, migrate, openPostgres, pageStatement, type PostgresRecordSt
 import type { CollectionSchemas } from '../../src/core/store/record-store.js';
 import type { Collections } from '../../src/core/store/types.js';
 import { ensureBuilt } from '../platform/child-server.js';
+import { createSandbox } from '../../src/sandbox.js';
 import { databaseUrl, describePostgres, testSchema, withAdmin, type TestSchema } from '../support/postgres.js';
 
 /** What only the PostgreSQL store has to prove: migrations, seeding, query plans, an unreachable database. */
@@ -78,6 +79,18 @@ describePostgres('PostgreSQL store', () => {
     // Another workspace in the same schema is seeded on its first start.
     const other = await open(schema, { workspace: 'other' });
     expect(await other.scan('items')).toEqual(Object.values(fixtures().items));
+  });
+
+  test('a sandbox stopped twice at once, and once more after, stops once: no pool is ended twice', async () => {
+    const schema = testSchema();
+    try {
+      const sb = await createSandbox({ seed: 1, database: schema.url, databaseSchema: schema.name });
+      await sb.start(0);
+      await expect(Promise.all([sb.stop(), sb.stop()])).resolves.toEqual([undefined, undefined]);
+      await expect(sb.stop()).resolves.toBeUndefined();
+    } finally {
+      await schema.drop();
+    }
   });
 
   test('the built package (dist/) carries the migrations', async () => {
