@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { SandboxClock } from '../clock.js';
 import { fail } from '../errors.js';
 import type { KeyClaimResult, KeyRecord, RecordRef, RecordStore, Transaction } from '../store/record-store.js';
@@ -127,6 +127,24 @@ declare global {
   }
 }
 
+/**
+ * Makes `res.json(value)` of the answer a commit stored send the text it stored, instead of
+ * serializing the same body a second time, exactly as express would have sent it (its
+ * `Content-Type` unless one is set, then `res.send` of the text). Only over express's own
+ * `res.json`: a wrapped one (`--strict`, which checks each answer on its way out) is called as
+ * it is.
+ */
+function sendStoredJsonOnce(res: Response, storedAnswer: () => { value: unknown; json: string } | undefined): void {
+  const json = res.json;
+  if (json !== express.response.json) return;
+  res.json = function sendStoredJson(this: Response, value: unknown): Response {
+    const stored = storedAnswer();
+    if (stored === undefined || value !== stored.value) return json.call(this, value);
+    if (!this.get('Content-Type')) this.set('Content-Type', 'application/json');
+    return this.send(stored.json);
+  } as Response['json'];
+}
+
 /** Answers that are not stored: the client may retry them and the operation runs again. */
 function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
@@ -224,22 +242,26 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
     }
 
     let completed = false;
+    /** The answer `complete` stored, serialized once: `res.json` of that very body sends this text. */
+    let stored: { value: unknown; json: string } | undefined;
     const recordOf = (status: number, contentType: string | null, body: string): KeyRecord => ({ fingerprint, status, contentType, body, storedAtMs: clock.nowMs() });
     res.locals.heldKey = {
       complete(tx, status, body) {
         completed = true;
-        storeAnswer(tx, storeKey, claimToken, recordOf(status, JSON_CONTENT_TYPE, JSON.stringify(body)));
+        stored = { value: body, json: JSON.stringify(body) };
+        storeAnswer(tx, storeKey, claimToken, recordOf(status, JSON_CONTENT_TYPE, stored.json));
       },
     };
+    sendStoredJsonOnce(res, () => stored);
     // The claim holds until the answer is complete, even when the client has gone away: a
     // client that timed out and retries gets 409 `conflict` (then the stored answer), never a
     // second run of an operation that is still under way.
-    beforeResponseEnds(res, async ({ status, contentType, body }) => {
+    beforeResponseEnds(res, async (captured) => {
       try {
         // A transient answer (a failed commit's 500 among them) frees the key for a retry.
-        if (isTransientStatus(status)) return await store.releaseKey(collection, storeKey, claimToken);
-        if (completed) return; // committed with the request's own writes
-        await store.commit((tx) => storeAnswer(tx as unknown as Transaction<Collections>, storeKey, claimToken, recordOf(status, contentType, body.toString('utf8'))));
+        if (isTransientStatus(captured.status)) return await store.releaseKey(collection, storeKey, claimToken);
+        if (completed) return; // committed with the request's own writes (its bytes are never joined)
+        await store.commit((tx) => storeAnswer(tx as unknown as Transaction<Collections>, storeKey, claimToken, recordOf(captured.status, captured.contentType, captured.body.toString('utf8'))));
       } catch {
         // A failed write must not swallow the answer itself: the client still gets it, and the
         // claim lapses after its lease.
