@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { packagePath } from './core/paths.js';
 import type { SandboxOptions } from './sandbox.js';
+import { DEFAULT_SERVER_TIMEOUTS } from './server-timeouts.js';
 
 export interface CliOptions extends SandboxOptions {
   port: number;
@@ -116,9 +117,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, o
     .addOption(new Option('--open-signup', 'with --admin-token, let anyone create a workspace (POST /_sandbox/workspaces), rate-limited per client address').env('SANDBOX_OPEN_SIGNUP'))
     .addOption(new Option('--workspace-ttl <duration>', 'delete a workspace idle this long: seconds, or e.g. 12h, 7d (default 7d)').env('SANDBOX_WORKSPACE_TTL').argParser(duration('workspace-ttl')))
     .addOption(new Option('--max-workspaces <n>', 'at most this many workspaces at once (default 100)').env('SANDBOX_MAX_WORKSPACES').argParser(integer('max-workspaces', 0, 100000)))
-    .addOption(new Option('--headers-timeout <duration>', 'a client must send its request head within this, or hears 408 and is disconnected: ms, or e.g. 10s (default 10s)').env('SANDBOX_HEADERS_TIMEOUT').argParser(milliseconds('headers-timeout')))
-    .addOption(new Option('--request-timeout <duration>', 'a client must send its whole request within this; 0 for no limit (default 30s)').env('SANDBOX_REQUEST_TIMEOUT').argParser(milliseconds('request-timeout', true)))
-    .addOption(new Option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed after this (default 5s)').env('SANDBOX_KEEP_ALIVE_TIMEOUT').argParser(milliseconds('keep-alive-timeout')))
+    .addOption(new Option('--headers-timeout <duration>', `a client must send its request head within this, or hears 408 and is disconnected: ms, or e.g. 10s (default ${asDuration(DEFAULT_SERVER_TIMEOUTS.headersMs)})`).env('SANDBOX_HEADERS_TIMEOUT').argParser(milliseconds('headers-timeout')))
+    .addOption(new Option('--request-timeout <duration>', `a client must send its whole request within this; 0 for no limit (default ${asDuration(DEFAULT_SERVER_TIMEOUTS.requestMs)})`).env('SANDBOX_REQUEST_TIMEOUT').argParser(milliseconds('request-timeout', true)))
+    .addOption(new Option('--keep-alive-timeout <duration>', `an idle keep-alive connection is closed after this (default ${asDuration(DEFAULT_SERVER_TIMEOUTS.keepAliveMs)})`).env('SANDBOX_KEEP_ALIVE_TIMEOUT').argParser(milliseconds('keep-alive-timeout')))
     .addHelpText('after', '\nBoolean variables take 1/0, true/false, yes/no or on/off; an empty variable counts as unset.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
@@ -230,4 +231,15 @@ async function statOf(path: string): Promise<{ stats: Stats } | { code: string |
     const { code, message } = error as NodeJS.ErrnoException;
     return { code, message };
   }
+}
+
+/**
+ * A duration in ms as the flags take it, in whole seconds where it is (the help's defaults,
+ * read from `DEFAULT_SERVER_TIMEOUTS` rather than restated).
+ *
+ * @example
+ * asDuration(10_000); // '10s'
+ */
+export function asDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

@@ -3,7 +3,9 @@ import { CommanderError } from 'commander';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCli, unwritableReason } from '../../src/cli-options.js';
+import { asDuration, parseCli, unwritableReason } from '../../src/cli-options.js';
+import { DEFAULT_SERVER_TIMEOUTS } from '../../src/server-timeouts.js';
+import { readFileSync } from 'node:fs';
 
 /** Parses like the CLI, with its own environment, capturing what commander would print. */
 function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -50,6 +52,20 @@ describe('command line', () => {
     expect(parse(['--keep-alive-timeout', 'soon']).err).toContain('keep-alive-timeout must be a duration from 100ms to 60m');
     expect(parse(['--request-timeout', '-5']).err).toContain('request-timeout must be 0 (no limit) or a duration');
     expect(parse(['--help']).out).toMatch(/--headers-timeout <duration>[\s\S]*default 10s[\s\S]*SANDBOX_HEADERS_TIMEOUT/);
+  });
+
+  test('the timeout defaults the help and the README state are the ones the server uses', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const help = parse(['--help']).out.replace(/\s+/g, ' ');
+    for (const [flag, ms] of [
+      ['--headers-timeout', DEFAULT_SERVER_TIMEOUTS.headersMs],
+      ['--request-timeout', DEFAULT_SERVER_TIMEOUTS.requestMs],
+      ['--keep-alive-timeout', DEFAULT_SERVER_TIMEOUTS.keepAliveMs],
+    ] as const) {
+      expect(help).toMatch(new RegExp(`${flag} <duration> [^()]*\\(default ${asDuration(ms)}\\)`));
+      expect(readme).toContain(`| \`${flag} <duration>\` | \`SANDBOX_${flag.slice(2).toUpperCase().replace(/-/g, '_')}\` | \`${asDuration(ms)}\` |`);
+    }
+    expect(parse([]).options?.timeouts).toEqual({}); // no flag: createSandbox fills in DEFAULT_SERVER_TIMEOUTS
   });
 
   test('every flag maps to its SandboxOptions field', () => {
