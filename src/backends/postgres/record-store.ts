@@ -13,7 +13,7 @@ import {
 } from '../../core/store/record-store.js';
 import type { Collections, StoreOp } from '../../core/store/types.js';
 import { CLAIM_LOST, commitScript, REFUSED, type Put } from './commit-script.js';
-import { inTransaction, toStoreError } from './pool.js';
+import { inTransaction, prepared, toStoreError } from './pool.js';
 
 export interface PostgresRecordStoreOptions<D extends Collections> {
   pool: Pool;
@@ -313,7 +313,7 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
 
   private async query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<{ rows: R[] }> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await this.pool.query<R>(prepared(text, values));
     } catch (error) {
       throw toStoreError(error);
     }
@@ -357,8 +357,10 @@ export function claimOutcome(row: ClaimRow): KeyClaimResult | undefined {
 export function recordsColumn(values: unknown[], refs: readonly RecordRef[]): string {
   const collections = `$${values.push(refs.map((ref) => ref.collection))}`;
   const ids = `$${values.push(refs.map((ref) => ref.id))}`;
-  return `(SELECT json_agg(rec.value ORDER BY r.n) FROM unnest(${collections}::text[], ${ids}::text[]) WITH ORDINALITY AS r(collection, id, n)
-             LEFT JOIN records rec ON rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id)`;
+  // A primary-key lookup per ref (a correlated subquery), not a join: a prepared statement's
+  // generic plan cannot know the arrays are short, and a join may then scan the whole table.
+  return `(SELECT json_agg((SELECT rec.value FROM records rec WHERE rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id) ORDER BY r.n)
+             FROM unnest(${collections}::text[], ${ids}::text[]) WITH ORDINALITY AS r(collection, id, n))`;
 }
 
 /** The columns `pageColumns` selects: the page (one row more than asked), whether the cursor is the owner's, the owner's count. */

@@ -1,6 +1,6 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { SandboxClock, SharedClockState } from '../../core/clock.js';
-import { inTransaction, toStoreError } from './pool.js';
+import { inTransaction, prepared, toStoreError } from './pool.js';
 import { compilePathPattern, type PathPattern } from '../../control-plane/path-pattern.js';
 import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
 import type { SharedSandboxState } from '../../control-plane/shared-state.js';
@@ -293,7 +293,7 @@ export class PostgresSharedState implements SharedSandboxState {
 
   private async query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<{ rows: R[] }> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await this.pool.query<R>(prepared(text, values));
     } catch (error) {
       throw toStoreError(error);
     }
