@@ -150,6 +150,8 @@ export function render(results, targets = evaluate(results)) {
     raw('(h) Nova GET by id, PostgreSQL', modeTitle(pg.mode), pg.novaGet);
     out.push(`| (h) NorCap create, two instances on one database (summed) | ${modeTitle(pg.mode)} | ${pg.twoInstances.rps} | | | |`);
   }
+  const cpu = pg && !pg.skipped ? pg.cpu : undefined;
+  const cpuLines = cpu ? Object.entries({ norcapCreate: 'NorCap create', novaKeyedCreate: 'Nova keyed create', novaGet: 'Nova GET by id' }).filter(([key]) => cpu[key]) : [];
   for (const mode of modes) {
     const c = results.consoles?.[mode];
     if (!c) continue;
@@ -163,6 +165,14 @@ export function render(results, targets = evaluate(results)) {
     raw(`(j) NorCap create (round ${prism.rounds.length} of ${prism.rounds.length})`, 'Prism 5 mock', last.prism);
   }
   out.push('');
+  if (cpuLines.length > 0) {
+    out.push(
+      `(h) CPU over each measured load (from /proc; two cores give ${2 * results.config.seconds} CPU-seconds in ${results.config.seconds} s): ` +
+        cpuLines.map(([key, label]) => `${label}: server ${cpu[key].server} s (${cpu[key].serverMsPerRequest} ms a request), PostgreSQL ${cpu[key].database} s (${cpu[key].databaseMsPerRequest} ms a request), bench ${cpu[key].bench} s`).join('; ') +
+        '.',
+      '',
+    );
+  }
   if (results.long) {
     const l = results.long;
     out.push(`(b) over ${l.seconds} s (${modeTitle(l.mode)}, fresh server, key store empty at the start): first ${l.window} s ${l.first} req/s, last ${l.window} s ${l.last} req/s; each second: ${l.perSecond.join(', ')}.`, '');

@@ -13,6 +13,7 @@ import { bare, norcapCreate, norcapList, novaContext, novaGet, novaKeyedCreate, 
 import { evaluate, writeReport } from './report.js';
 import { countRoundTrips } from './round-trips.js';
 import { startPrism } from './prism.js';
+import { withCpuSplit } from './cpu-split.js';
 
 const { fetch } = globalThis;
 const began = performance.now();
@@ -246,9 +247,18 @@ async function postgresOn(url, bareFigures) {
   const one = await startServer(mode, args);
   try {
     const context = await novaContext(one.url);
-    out.norcapCreate = figures(await measured(`${mode}: (h) PostgreSQL NorCap create`, one.url, norcapCreate()));
-    out.novaKeyedCreate = figures(await measured(`${mode}: (h) PostgreSQL Nova keyed create`, one.url, novaKeyedCreate(context)));
-    out.novaGet = figures(await measured(`${mode}: (h) PostgreSQL Nova GET by id`, one.url, novaGet(context)));
+    out.cpu = {};
+    // Warmed, then measured while reading the CPU each party used (bench/cpu-split.js).
+    const split = async (key, label, request) => {
+      await load(one.url, request, config.warmupSeconds);
+      const { result, cpu } = await withCpuSplit(one.child.pid, () => measured(`${mode}: (h) PostgreSQL ${label}`, one.url, request, { warmupSeconds: 0 }));
+      out[key] = figures(result);
+      out.cpu[key] = cpu;
+      if (cpu) console.log(`[${elapsed()}]   CPU over the load: server ${cpu.server} s (${cpu.serverMsPerRequest} ms a request), PostgreSQL ${cpu.database} s (${cpu.databaseMsPerRequest} ms a request), bench ${cpu.bench} s`);
+    };
+    await split('norcapCreate', 'NorCap create', norcapCreate());
+    await split('novaKeyedCreate', 'Nova keyed create', novaKeyedCreate(context));
+    await split('novaGet', 'Nova GET by id', novaGet(context));
   } finally {
     await one.stop();
   }
