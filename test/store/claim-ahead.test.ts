@@ -130,11 +130,14 @@ describePostgres('idempotency claims taken with the shared state (PostgreSQL)', 
   test('past the retention on the shared clock, moved by the other instance, the key runs again', async () => {
     const first = await create(sb.app, 'old');
     expect(first.status).toBe(201);
-    // 24 hours and a second later, moved on the other instance; a fresh token (the first expired).
-    await request(other.app).post('/_sandbox/clock/advance').send({ seconds: 24 * 3600 + 1 }).expect(200);
-    // The token is settled on the other instance too: this one's clock has not been read since.
+    // 23 h 50 min later (moved on the other instance), a fresh token, settled here: this
+    // instance's clock now reads 23 h 50 min, within the key's 24 hours.
+    await request(other.app).post('/_sandbox/clock/advance').send({ seconds: 23 * 3600 + 50 * 60 }).expect(200);
     const fresh = await tokenFor(other);
-    expect((await request(other.app).get(CONTACTS).set('Authorization', `Bearer ${fresh}`)).status).toBe(200);
+    expect((await request(sb.app).get(CONTACTS).set('Authorization', `Bearer ${fresh}`)).status).toBe(200);
+    // 11 minutes more, on the other instance only: the key is now past its retention, and only
+    // the shared clock (read in the claim's own statement) knows it.
+    await request(other.app).post('/_sandbox/clock/advance').send({ seconds: 11 * 60 }).expect(200);
     const before = await contacts();
     const late = await create(sb.app, 'old', contact('Ann'), fresh);
     expectContract('nova', late);

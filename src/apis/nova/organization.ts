@@ -13,8 +13,21 @@ const HEADER = 'X-Organization-Id';
  * (`callerForecast`). A guess, bounded like the token hashes themselves: a wrong or forgotten
  * one costs a round trip.
  */
-const settledBy = new Map<string, { clientId: string; organization: string | undefined }>();
+type Settled = Map<string, { clientId: string; organization: string | undefined }>;
 const SETTLED_SIZE = 1024;
+
+/** One memory per app (`req.app`): sandboxes in one process (a test run, a library user's) never share guesses. */
+const settledByApp = new WeakMap<object, Settled>();
+
+/** The memory of a request outside an app (a unit test's bare request object). */
+const NO_APP = {};
+
+function settledOf(req: Request): Settled {
+  const app = (req.app as object | undefined) ?? NO_APP;
+  let settled = settledByApp.get(app);
+  if (!settled) settledByApp.set(app, (settled = new Map()));
+  return settled;
+}
 
 /**
  * The organization a `/v1` request will most likely act on, read before authentication: its
@@ -26,7 +39,7 @@ const SETTLED_SIZE = 1024;
 export function organizationForecast(req: Request, tokenHash: string): string | undefined {
   const sent = req.headersDistinct[HEADER.toLowerCase()];
   if (sent !== undefined) return sent.length === 1 ? sent[0] : undefined;
-  return settledBy.get(tokenHash)?.organization;
+  return settledOf(req).get(tokenHash)?.organization;
 }
 
 /**
@@ -37,13 +50,14 @@ export function organizationForecast(req: Request, tokenHash: string): string | 
  * callerForecast(req, tokenHash); // { clientId: 'sandbox_client', organization: 'org_Xk7d2pQR9m3nBwYz' }
  */
 export function callerForecast(req: Request, tokenHash: string): NovaCaller | undefined {
-  const clientId = settledBy.get(tokenHash)?.clientId;
+  const clientId = settledOf(req).get(tokenHash)?.clientId;
   const organization = clientId === undefined ? undefined : organizationForecast(req, tokenHash);
   return clientId === undefined || organization === undefined ? undefined : { clientId, organization };
 }
 
 /** Remembers what a request settled (`organization`: the one it acted on without the header, else undefined, which keeps the last). */
-function rememberSettled(tokenHash: string, clientId: string, organization: string | undefined): void {
+function rememberSettled(req: Request, tokenHash: string, clientId: string, organization: string | undefined): void {
+  const settledBy = settledOf(req);
   const known = settledBy.get(tokenHash);
   if (known && known.clientId === clientId && (organization === undefined || known.organization === organization)) return;
   if (!known && settledBy.size >= SETTLED_SIZE) settledBy.delete(settledBy.keys().next().value as string);
@@ -74,13 +88,13 @@ export function resolveOrganization(): RequestHandler {
         fail({ kind: 'forbidden', status: 403, field: HEADER, message: `${why} organization '${header}'` });
       }
       organization = header;
-      rememberSettled(tokenHash, client.clientId, undefined);
+      rememberSettled(req, tokenHash, client.clientId, undefined);
     } else if (token.organization !== null) {
       organization = token.organization;
-      rememberSettled(tokenHash, client.clientId, organization);
+      rememberSettled(req, tokenHash, client.clientId, organization);
     } else if (client.organizations.length === 1) {
       organization = client.organizations[0] as string;
-      rememberSettled(tokenHash, client.clientId, organization);
+      rememberSettled(req, tokenHash, client.clientId, organization);
     } else {
       fail({ kind: 'validation', status: 400, code: 'organization_required', field: HEADER, message: `${HEADER} is required: this client may act on several organizations` });
     }
