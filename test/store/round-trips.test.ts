@@ -74,4 +74,22 @@ describePostgres('round trips per operation on PostgreSQL', () => {
     expect(count).toBeGreaterThan(0); // a recorder that saw nothing would meet every budget
     expect(count).toBeLessThanOrEqual(budget);
   });
+
+  test('what a token settled is remembered per app: on a second sandbox in this process its first keyed create claims on its own, the next ahead (2 round trips)', async () => {
+    const second = await createSandbox({ seed: 1, frozenAt: T0, database: schema.url, databaseSchema: schema.name });
+    try {
+      const keyed = () => request(second.app).post('/v1/contacts').set(nova()).set('Idempotency-Key', `other-app-${key++}`).send([{ name: 'Di', email: 'di@example.com' }]);
+      // The token is settled in the first sandbox's app (the tests above), never in this one's.
+      const claimedOnItsOwn = () => poolStatements().some((text) => text.startsWith('SELECT record, taken, holder'));
+      if (recorder) recorder.sent.length = 0;
+      expect((await keyed()).status).toBe(201);
+      expect(claimedOnItsOwn()).toBe(true); // (and the fixed client read once: a cold store)
+      if (recorder) recorder.sent.length = 0;
+      expect((await keyed()).status).toBe(201);
+      expect(claimedOnItsOwn()).toBe(false);
+      expect(poolStatements()).toHaveLength(2);
+    } finally {
+      await second.stop();
+    }
+  });
 });
