@@ -173,7 +173,8 @@ export function completeKeyedRequest<D extends Collections>(res: Response, tx: T
  * the first still runs is 409 (`idempotency_conflict`). 5xx, 408 and 429 answers are not stored.
  *
  * The key is claimed in the store (`RecordStore.claimKey`: one winner, across instances too)
- * before the request runs. The answer of a request that wrote something is committed with its
+ * before the request runs; under `--database` the read-ahead may already have taken that claim
+ * with the shared state (`keyClaimAhead`), and this step then adopts it. The answer of a request that wrote something is committed with its
  * writes (`completeKeyedRequest`); any other answer is stored when the response ends, before its
  * last byte leaves. The oldest records are evicted in that same commit, O(1) per request, once
  * they expire or the store would hold more than `maxRecords`.
