@@ -141,14 +141,17 @@ export async function startProcess(script, args = [], { nodeArgs = [], env = SER
     child,
     startedAt,
     readyAt,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
+}
+
+/** SIGTERM to a child started here, SIGKILL if it has not exited 10 s later; resolves once it has (`exited`: its `once(child, 'exit')`). */
+export async function stopChild(child, exited) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** The built server as shipped, log on (`mode: 'log'`) or `--quiet`. */

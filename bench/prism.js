@@ -1,7 +1,6 @@
 // (j) Prism 5 (`prism mock openapi/norcap.yaml`) beside the sandbox, on the same NorCap create.
 // Prism is a bench-only install: bench/prism/ is a package of its own with its lockfile, put in
 // place by `npm ci` there on first use (never a dependency of the sandbox, never in CI).
-/* global setTimeout, clearTimeout */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -9,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './harness.js';
 
 const DIR = fileURLToPath(new URL('./prism/', import.meta.url));
 const CLI = join(DIR, 'node_modules/@stoplight/prism-cli/dist/index.js');
@@ -46,12 +46,6 @@ export async function startPrism() {
   ]);
   return {
     url: `http://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }
