@@ -22,7 +22,8 @@ export interface SharedSandboxState {
   /**
    * Adopts the shared clock and faults (after this instance's own pending clock writes have
    * landed), and reads what the request's `plan` names in the same statement: resolves with
-   * each record (undefined for none), in order, and the page. Rejects with
+   * each record (undefined for none), in order, the page, and the outcome of the idempotency
+   * claim the plan takes (`KeyClaimAhead`). Rejects with
    * `StoreUnavailableError` when the database cannot answer.
    */
   refresh(plan?: ReadAheadPlan): Promise<ReadAheadFound>;

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterAll, expect, test } from '@jest/globals';
 import { StoreUnavailableError } from '../../src/core/store/errors.js';
 import { MIGRATIONS, migrate, openPostgres, pageStatement, type PostgresRecordStore } from '../../src/backends/postgres/index.js';
+import { recordsColumn } from '../../src/backends/postgres/record-store.js';
 import type { CollectionSchemas } from '../../src/core/store/record-store.js';
 import type { Collections } from '../../src/core/store/types.js';
 import { ensureBuilt } from '../platform/child-server.js';
@@ -129,6 +130,25 @@ describePostgres('PostgreSQL store', () => {
     }
     const page = await store.page('items', 'big', { limit: 2, newestFirst: true, after: 'big10000', offset: 1 });
     expect(page).toEqual({ items: [{ id: 'big9998', owner: 'big' }, { id: 'big9997', owner: 'big' }], ids: ['big9998', 'big9997'], hasMore: true });
+  });
+
+  test('records by key, as the generic plan of a prepared statement runs them, are primary-key lookups: no scan of the table however it grows', async () => {
+    const schema = freshSchema();
+    await open(schema);
+    await withAdmin(async (client) => {
+      await client.query(`INSERT INTO records (workspace, collection, id, owner, value)
+        SELECT 'default', 'items', 'i' || i, 'o', json_build_object('id', 'i' || i) FROM generate_series(1, 20000) AS i`);
+      await client.query('ANALYZE records');
+      const values: unknown[] = ['default'];
+      const text = `SELECT ${recordsColumn(values, [{ collection: 'items', id: 'i5' }, { collection: 'items', id: 'missing' }])} AS records`;
+      // The plan PostgreSQL keeps for a prepared statement once it stops planning per call.
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query(`PREPARE records_by_key(text, text[], text[]) AS ${text}`);
+      const plan = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) EXECUTE records_by_key('default', ARRAY['items', 'items'], ARRAY['i5', 'missing'])`);
+      const scans = allScans(plan.rows[0]?.['QUERY PLAN'][0].Plan).filter((node) => node['Node Type'] !== 'Function Scan');
+      expect(scans.length).toBeGreaterThan(0);
+      for (const scan of scans) expect(scan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_pkey' });
+    }, schema.name);
   });
 
   test('a page after a cursor given by id (looked up in the same statement) is still an index scan of O(offset + limit) rows', async () => {

@@ -73,6 +73,10 @@ describePostgres('round trips per operation on PostgreSQL', () => {
     if (count > budget) throw new Error(`${count} round trips, budget ${budget}:\n${poolStatements().map((text) => text.replace(/\s+/g, ' ').slice(0, 120)).join('\n')}`);
     expect(count).toBeGreaterThan(0); // a recorder that saw nothing would meet every budget
     expect(count).toBeLessThanOrEqual(budget);
+    // Every statement with parameters goes as a named prepared statement (parsed and planned
+    // once per connection); a commit script has none (its values are inlined, one round trip).
+    const unnamed = (recorder?.sent ?? []).filter((s) => s.app !== CONSOLE_APPLICATION_NAME && s.parameterized && s.name === undefined);
+    expect(unnamed.map((s) => s.text.slice(0, 80))).toEqual([]);
   });
 
   test('what a token settled is remembered per app: on a second sandbox in this process its first keyed create claims on its own, the next ahead (2 round trips)', async () => {

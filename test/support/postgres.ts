@@ -74,6 +74,10 @@ function requireUrl(): string {
 export interface SentStatement {
   app: string;
   text: string;
+  /** The prepared statement's name, when it was sent as one (`{ name, text, values }`). */
+  name?: string;
+  /** Whether it carried parameters (the extended protocol); a commit script carries none. */
+  parameterized: boolean;
 }
 
 /**
@@ -89,7 +93,14 @@ export function recordStatements(): { sent: SentStatement[]; stop(): void } {
   pg.Client.prototype.query = function recorded(this: pg.Client, ...args: unknown[]) {
     const first = args[0];
     const app = String((this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name ?? '');
-    sent.push({ app, text: typeof first === 'string' ? first : String((first as { text?: string }).text ?? first) });
+    const config = typeof first === 'object' && first !== null ? (first as { text?: string; name?: string; values?: unknown }) : undefined;
+    const name = config?.name;
+    sent.push({
+      app,
+      text: typeof first === 'string' ? first : String(config?.text ?? first),
+      ...(name !== undefined && { name }),
+      parameterized: Array.isArray(args[1]) || Array.isArray(config?.values),
+    });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   return { sent, stop: () => void (pg.Client.prototype.query = original) };

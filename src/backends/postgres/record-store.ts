@@ -357,8 +357,9 @@ export function claimOutcome(row: ClaimRow): KeyClaimResult | undefined {
 export function recordsColumn(values: unknown[], refs: readonly RecordRef[]): string {
   const collections = `$${values.push(refs.map((ref) => ref.collection))}`;
   const ids = `$${values.push(refs.map((ref) => ref.id))}`;
-  // A primary-key lookup per ref (a correlated subquery), not a join: a prepared statement's
-  // generic plan cannot know the arrays are short, and a join may then scan the whole table.
+  // A primary-key lookup per ref (a correlated subquery), not a join: an index lookup whatever
+  // the plan, the generic plan of a prepared statement included, which cannot know the arrays
+  // are short (test/store/postgres.test.ts checks that plan).
   return `(SELECT json_agg((SELECT rec.value FROM records rec WHERE rec.workspace = $1 AND rec.collection = r.collection AND rec.id = r.id) ORDER BY r.n)
              FROM unnest(${collections}::text[], ${ids}::text[]) WITH ORDINALITY AS r(collection, id, n))`;
 }
