@@ -3,7 +3,7 @@ import type { ApiModule } from '../../core/api-module.js';
 import { idempotency, keyClaimAhead, type KeySettings } from '../../core/idempotency/middleware.js';
 import { requestValidation } from '../../core/validation.js';
 import { jsonBody, refuseDeclaredOversize } from '../../core/pipeline/body.js';
-import { OperationIndex } from '../../core/contract/operations.js';
+import { OperationIndex, type OperationRef } from '../../core/contract/operations.js';
 import type { RecordRef } from '../../core/store/record-store.js';
 import { byOperation, type Step } from '../../core/pipeline/steps.js';
 import { KEY_OWNER } from '../../core/idempotency/middleware.js';
@@ -44,8 +44,13 @@ const LISTED = {
 } as const satisfies Partial<Record<keyof operations, OwnedCollection>>;
 const listedBy: ReadonlyMap<string, OwnedCollection> = new Map(Object.entries(LISTED));
 
-/** The create operations: a keyed one's claim, and a batch's references, are read ahead from the body. */
-const CREATES: ReadonlySet<string> = new Set(['createEntities', 'createContacts', 'createDistributions'] satisfies (keyof operations)[]);
+/**
+ * Whether the read-ahead reads this operation's body: for a key the spec lets it take (its
+ * claim) or a batch of distributions (its references).
+ */
+function readsBodyAhead(operation: OperationRef): boolean {
+  return operation.operationId === 'createDistributions' || OperationIndex.for('nova').documentsHeader(operation, 'Idempotency-Key');
+}
 
 /** Nova's idempotency keys, as the step claims them and as the read-ahead claims them ahead. */
 const NOVA_KEYS: KeySettings<'novaIdempotencyKeys'> = { collection: 'novaIdempotencyKeys', maxKeyLength: IDEMPOTENCY_KEY_MAX_LENGTH };
@@ -80,14 +85,14 @@ export const novaApi: ApiModule<NovaData> = {
     const listed = listedBy.get(operation.operationId);
     const page = listed && listPageAhead(req, operation, listed, organizationForecast(req, hash));
     if (page) return { records, page };
-    if (!CREATES.has(operation.operationId) || req.body === undefined) return { records }; // no body read ahead, or it failed
+    if (!readsBodyAhead(operation) || req.body === undefined) return { records }; // no body read ahead, or it failed
     if (operation.operationId === 'createDistributions') records.push(...distributionReferences(req.body));
     const caller = callerForecast(req, hash);
     const claim = caller && keyClaimAhead(req, NOVA_KEYS, keyScope(caller));
     return claim ? { records, claim } : { records };
   },
   bodyAhead(req, operation) {
-    if (!CREATES.has(operation.operationId) || (operation.operationId !== 'createDistributions' && req.get('idempotency-key') === undefined)) return false;
+    if (!readsBodyAhead(operation) || (operation.operationId !== 'createDistributions' && req.get('idempotency-key') === undefined)) return false;
     const token = bearerTokenOf(req.get('authorization'));
     return token !== undefined && callerForecast(req, hashToken(token)) !== undefined; // an unknown token hears 401 with its body unread
   },

@@ -29,6 +29,9 @@ interface CompiledOperation extends OperationRef {
  * const ops = OperationIndex.for('norcap');
  * ops.match('GET', '/v3/custody/distributions')?.operationId; // 'listDistributions'
  */
+/** A parameter as the spec lists it (or a reference to one). */
+type SpecParameter = { name?: string; in?: string; $ref?: string; schema?: { default?: unknown } };
+
 export class OperationIndex {
   private static readonly instances = new Map<ApiName, OperationIndex>();
   readonly operations: readonly OperationRef[];
@@ -106,12 +109,29 @@ export class OperationIndex {
    * index.queryDefault(op, 'limit'); // 10
    */
   queryDefault(operation: OperationRef, name: string): unknown {
-    type Parameter = { name?: string; in?: string; $ref?: string; schema?: { default?: unknown } };
-    for (const listed of ((operation.operation as { parameters?: Parameter[] }).parameters ?? [])) {
+    return this.parameterOf(operation, 'query', name)?.schema?.default;
+  }
+
+  /**
+   * Whether the spec documents header `name` (any case) for the operation, e.g. which
+   * operations take an `Idempotency-Key`.
+   *
+   * @example
+   * index.documentsHeader(op, 'Idempotency-Key'); // true for POST /v1/contacts
+   */
+  documentsHeader(operation: OperationRef, name: string): boolean {
+    return this.parameterOf(operation, 'header', name) !== undefined;
+  }
+
+  /** The operation's parameter `name` in `location`, resolved through a `#/components/parameters/...` reference. */
+  private parameterOf(operation: OperationRef, location: 'query' | 'header', name: string): SpecParameter | undefined {
+    const wanted = location === 'header' ? name.toLowerCase() : name;
+    for (const listed of ((operation.operation as { parameters?: SpecParameter[] }).parameters ?? [])) {
       const parameter = listed.$ref?.startsWith('#/components/parameters/')
-        ? (this.doc.components?.parameters?.[listed.$ref.slice('#/components/parameters/'.length)] as Parameter | undefined)
+        ? (this.doc.components?.parameters?.[listed.$ref.slice('#/components/parameters/'.length)] as SpecParameter | undefined)
         : listed;
-      if (parameter?.in === 'query' && parameter.name === name) return parameter.schema?.default;
+      const named = location === 'header' ? parameter?.name?.toLowerCase() : parameter?.name;
+      if (parameter?.in === location && named === wanted) return parameter;
     }
     return undefined;
   }
