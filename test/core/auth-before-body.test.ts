@@ -94,6 +94,11 @@ describe('401 before any body error, on both APIs', () => {
     const nova = await headersOnly('/v1/distributions', {}, 5 * 1024 * 1024);
     expect(nova.status).toBe(401);
     expect(JSON.parse(nova.body).error.code).toBe('unauthorized');
+    // A keyed create whose body is within the limit, by a token no request settled: on
+    // PostgreSQL too its body is not read ahead (the claim waits), so the 401 comes at once.
+    const keyed = await headersOnly('/v1/contacts', { Authorization: 'Bearer not-a-token', 'Idempotency-Key': 'never-sent' }, 1000);
+    expect(keyed.status).toBe(401);
+    expect(JSON.parse(keyed.body).error.code).toBe('invalid_token');
   });
 
   test('Nova: a token that worked a moment ago and has expired since, with a body that is not JSON, under a key → 401, not 400', async () => {

@@ -66,7 +66,12 @@ function claimableKey(req: Request, maxKeyLength: number): string | undefined {
   if (!MUTATING.has(req.method)) return undefined;
   const sent = req.headersDistinct['idempotency-key'];
   const key = sent?.length === 1 ? sent[0] : undefined;
-  return key !== undefined && key.length > 0 && key.length <= maxKeyLength ? key : undefined;
+  return key !== undefined && acceptedLength(key, maxKeyLength) ? key : undefined;
+}
+
+/** A key of 1 to `maxKeyLength` characters: the step refuses any other (400), and nothing claims it. */
+function acceptedLength(key: string, maxKeyLength: number): boolean {
+  return key.length > 0 && key.length <= maxKeyLength;
 }
 
 /** Where a key's answer is stored: one per scope and key. */
@@ -202,7 +207,7 @@ export function idempotency<C extends string, D extends IdempotencyCollections<C
     if (!MUTATING.has(req.method)) return next(); // ignored on reads, even when malformed
     const key = singleHeader(req, 'Idempotency-Key');
     if (key === undefined) return next();
-    if (key.length === 0 || key.length > maxKeyLength) {
+    if (!acceptedLength(key, maxKeyLength)) {
       fail({ kind: 'validation', status: 400, field: 'Idempotency-Key', message: `Idempotency-Key must be 1 to ${maxKeyLength} characters` });
     }
 
