@@ -4,6 +4,8 @@ import type { AppContext } from '../core/api-module.js';
 import { fail } from '../core/errors.js';
 import { readAheadRecords } from '../core/store/read-ahead.js';
 import { holdClaimAhead } from '../core/idempotency/middleware.js';
+import { currentScope } from '../workspaces/current.js';
+import { runOnCopy } from './run-on-copy.js';
 import { requestValidation } from '../core/validation.js';
 import { ControlAccess, requireAdmin } from './admin-access.js';
 import { AutoAdvancer } from './auto-advance.js';
@@ -167,6 +169,17 @@ export function createControlPlane(ctx: AppContext<SandboxData>, options: Contro
           // The records the request will read come in the same statement (see ReadAhead).
           const state = res.locals.request;
           const plan = (state.operation && readAheadOf.get(state.operation.api)?.(req, state.operation)) || {};
+          if (state.onCopy) state.onCopy.undo(); // run again: the copy it ran on was stale
+          else if (!plan.records?.length && !plan.page && !plan.claim && req.headers['idempotency-key'] === undefined) {
+            // Nothing to read with the shared state: this instance's copy, while current, saves
+            // the read (a keyed request reads: its claim must never be taken twice).
+            const scope = currentScope();
+            const version = scope && shared.cachedVersion();
+            if (scope && version !== undefined) {
+              state.onCopy = runOnCopy(res, scope, shared, version, next);
+              return inject(req, res, next);
+            }
+          }
           const found = await shared.refresh(plan);
           if (plan.records && plan.records.length > 0) state.readAhead = readAheadRecords(plan.records, found.records);
           if (plan.page) state.pageAhead = { ahead: plan.page, found: found.page };

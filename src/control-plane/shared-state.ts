@@ -27,6 +27,15 @@ export interface SharedSandboxState {
    * `StoreUnavailableError` when the database cannot answer.
    */
   refresh(plan?: ReadAheadPlan): Promise<ReadAheadFound>;
+  /**
+   * The version of the state this instance holds while that copy is current as far as it can
+   * know (with PostgreSQL, no change announced since it was read): a request with nothing else
+   * to read may run on it instead of `refresh()`, as `AssumedSharedState` sets out. Undefined:
+   * read it.
+   */
+  cachedVersion(): number | undefined;
+  /** Whether the state is still at `version` (one read): what a request that ran on the copy asks before it answers without a commit. */
+  stillAt(version: number): Promise<boolean>;
   /** Resolves once this instance's clock moves have reached the database (rejects if one failed). */
   flush(): Promise<void>;
   /** Faults cleared and the clock offset back to zero for every instance; `onReset` runs on the others. */

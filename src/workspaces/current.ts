@@ -4,6 +4,7 @@ import type { Faker } from '@faker-js/faker';
 import type { AppContext } from '../core/api-module.js';
 import { SandboxClock, type ClockListener } from '../core/clock.js';
 import { IdFactory } from '../core/ids.js';
+import type { AssumedSharedState } from '../core/store/assumed-state.js';
 import type { KeyClaim, PageQuery, RecordRef, RecordStore, Transaction } from '../core/store/record-store.js';
 import type { Workspace } from './registry.js';
 
@@ -17,6 +18,8 @@ export interface WorkspaceScope {
   named: boolean;
   /** True for `/_sandbox` requests; false for the APIs' (whose creates are capped). */
   controls: boolean;
+  /** With `--database`: the shared state the request runs on from this instance's copy, which its commit checks (`AssumedSharedState`). */
+  assumed?: AssumedSharedState | undefined;
 }
 
 const scopes = new AsyncLocalStorage<WorkspaceScope>();

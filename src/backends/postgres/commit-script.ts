@@ -26,11 +26,15 @@ export interface CommitPlan {
   puts: Put[];
   bounds: readonly Bound[];
   claims: readonly CompletedClaim[];
+  /** The shared state's version the request ran on (`AssumedSharedState`): the commit writes only if it is still the one. */
+  sharedVersion?: number;
 }
 
 /** The reason `sandbox_check` raises for refusal `index` of `plan.bounds`, and for a lost claim. */
 export const REFUSED = 'sandbox:refused:';
 export const CLAIM_LOST = 'sandbox:claim_lost';
+/** The reason `sandbox_check` raises when the shared state moved on from `plan.sharedVersion`. */
+export const STATE_MOVED = 'sandbox:state_moved';
 
 /**
  * A commit as one multi-statement script: node-postgres sends a query without parameters in
@@ -39,7 +43,7 @@ export const CLAIM_LOST = 'sandbox:claim_lost';
  * COMMIT were one each. Values are inlined with `escapeLiteral` (what the extended protocol's
  * parameters did); numbers are checked to be finite integers first.
  *
- * Order, as the transaction had it: the collection locks of the caps (sorted: no deadlock),
+ * Order, as the transaction had it: the shared-state guard (`sharedVersion`), the collection locks of the caps (sorted: no deadlock),
  * the deletes, all puts in one `INSERT … SELECT unnest(…)` (a put over an existing record keeps
  * its `seq`), each `keepAtMost` (`sandbox_keep_at_most`, migration 4; the insert's trigger holds the
  * owner's counter row, so the count it reads includes every commit before), each `refuseBeyond` check, and the completed
@@ -51,6 +55,10 @@ export const CLAIM_LOST = 'sandbox:claim_lost';
 export function commitScript(plan: CommitPlan): string {
   const ws = literal(plan.workspace);
   const parts: string[] = [];
+  // First: a request that ran on a stale copy of the shared state writes nothing.
+  if (plan.sharedVersion !== undefined) {
+    parts.push(`SELECT sandbox_check(coalesce((SELECT version FROM sandbox_state WHERE workspace = ${ws} AND key = 'clock'), -1) = ${integer(plan.sharedVersion)}, ${literal(STATE_MOVED)})`);
+  }
   const refusals = plan.bounds.map((bound, index) => ({ bound, index })).filter(({ bound }) => bound.kind === 'refuse');
   for (const collection of [...new Set(refusals.map(({ bound }) => bound.collection))].sort()) {
     parts.push(`SELECT pg_advisory_xact_lock(${COLLECTION_LOCK}, hashtext(current_schema() || '/' || ${ws} || '/' || ${literal(collection)}))`);

@@ -24,13 +24,22 @@ export interface ChannelListener {
   reconnected(): void;
 }
 
+/** What a workspace's shared state is told by the channel (`PostgresSharedState`). */
+export interface StateListener {
+  /** The workspace's shared state changed (migration 7's trigger): its version is now at least `version`. */
+  changed(version: number): void;
+  /** The connection was lost or is back: changes may have been missed meanwhile. */
+  missed(): void;
+}
+
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 
 /**
  * The console's own connection to PostgreSQL, apart from the request pool: the shared logs
  * (console-rows.ts) write their batches and read rows back on it, and it LISTENs on the
- * schema's channel, where every write is announced with the workspace id and its last row id. One per
+ * schema's channel, where every write is announced with the workspace id and its last row id,
+ * and every change of a workspace's shared state with its new version (migration 7). One per
  * process, whatever the number of workspaces. NOTIFY is per database, not per schema, so the
  * channel's name is derived from the schema: suites (or deployments) in other schemas of the
  * same database never hear each other.
@@ -54,6 +63,7 @@ export class ConsoleChannel {
   private retryMs = RETRY_FIRST_MS;
   private retry: NodeJS.Timeout | undefined;
   private readonly listeners = new Map<string, Set<ChannelListener>>();
+  private readonly stateListeners = new Map<string, Set<StateListener>>();
   private readonly log: (message: string) => void;
 
   private constructor(private readonly options: ConsoleChannelOptions) {
@@ -89,13 +99,16 @@ export class ConsoleChannel {
 
   /** Tells `listener` of the workspace's writes; returns the function that stops it. */
   listen(workspace: string, listener: ChannelListener): () => void {
-    let set = this.listeners.get(workspace);
-    if (!set) this.listeners.set(workspace, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(workspace);
-    };
+    return subscribe(this.listeners, workspace, listener);
+  }
+
+  /**
+   * Tells `listener` of every change of the workspace's shared state, and of every loss of the
+   * connection (told at once, so a copy kept on the strength of the notifications is dropped
+   * before any change could go unheard); returns the function that stops it.
+   */
+  listenState(workspace: string, listener: StateListener): () => void {
+    return subscribe(this.stateListeners, workspace, listener);
   }
 
   async close(): Promise<void> {
@@ -121,8 +134,9 @@ export class ConsoleChannel {
     client.on('end', () => this.lost(client, undefined));
     client.on('notification', (message) => {
       if (message.channel !== this.name || message.payload === undefined) return;
-      const { workspace, last } = parsePayload(message.payload);
-      for (const listener of this.listeners.get(workspace) ?? []) listener.notified(last);
+      const payload = parsePayload(message.payload);
+      if ('state' in payload) for (const listener of this.stateListeners.get(payload.workspace) ?? []) listener.changed(payload.state);
+      else for (const listener of this.listeners.get(payload.workspace) ?? []) listener.notified(payload.last);
     });
     try {
       await client.connect();
@@ -142,6 +156,7 @@ export class ConsoleChannel {
     }
     this.client = client;
     this.retryMs = RETRY_FIRST_MS;
+    for (const set of this.stateListeners.values()) for (const listener of set) listener.missed();
     if (this.down) {
       this.down = false;
       this.log('the console connection to PostgreSQL is back: catching up on the shared journal');
@@ -153,6 +168,7 @@ export class ConsoleChannel {
     if (this.client !== client) return; // an old connection, or one that never got going
     this.client = undefined;
     void client.end().catch(() => undefined);
+    for (const set of this.stateListeners.values()) for (const listener of set) listener.missed();
     if (this.closed) return;
     if (!this.down) {
       this.down = true;
@@ -173,10 +189,24 @@ export class ConsoleChannel {
   }
 }
 
-/** The payload a write sends (`notifyPayload` in SQL): `{"workspace": id, "last": n}`. */
-function parsePayload(payload: string): { workspace: string; last: number } {
+function subscribe<L>(listeners: Map<string, Set<L>>, workspace: string, listener: L): () => void {
+  let set = listeners.get(workspace);
+  if (!set) listeners.set(workspace, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0) listeners.delete(workspace);
+  };
+}
+
+/**
+ * The payload a journal write sends (`notifyPayload` in SQL), `{"workspace": id, "last": n}`,
+ * or a change of the shared state (migration 7's `sandbox_state_bump`), `{"workspace": id, "state": version}`.
+ */
+function parsePayload(payload: string): { workspace: string; last: number } | { workspace: string; state: number } {
   try {
-    const parsed = JSON.parse(payload) as { workspace?: unknown; last?: unknown };
+    const parsed = JSON.parse(payload) as { workspace?: unknown; last?: unknown; state?: unknown };
+    if (parsed.state !== undefined) return { workspace: String(parsed.workspace), state: Number(parsed.state) };
     return { workspace: String(parsed.workspace), last: Number(parsed.last) };
   } catch {
     return { workspace: '', last: 0 };

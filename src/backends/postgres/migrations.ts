@@ -260,6 +260,54 @@ END
 $$;
 `,
   },
+  {
+    version: 7,
+    name: 'shared_state_version',
+    sql: `
+-- A version of each workspace's shared state (its clock row and its faults), bumped by every
+-- change to either, announced on the schema's channel. An instance keeps its copy of the shared
+-- state between requests while no change is announced, and a request that ran on that copy
+-- commits only if the version is still the one it ran on (PostgresSharedState.cachedVersion).
+-- Triggers, not the statements that change the state: no writer can forget to bump it.
+ALTER TABLE sandbox_state ADD COLUMN version bigint NOT NULL DEFAULT 0;
+
+-- The channel ConsoleChannel listens on: 'fund_sandbox_console_' and the first 16 hex digits
+-- of the SHA-256 of the schema's name (channelName in console-channel.ts).
+CREATE FUNCTION sandbox_state_channel(schema_name text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT 'fund_sandbox_console_' || substr(encode(sha256(convert_to(schema_name, 'UTF8')), 'hex'), 1, 16)
+$$;
+
+CREATE FUNCTION sandbox_state_bump() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM pg_notify(sandbox_state_channel(TG_TABLE_SCHEMA), json_build_object('workspace', OLD.workspace, 'state', OLD.version + 1)::text);
+    RETURN OLD;
+  END IF;
+  NEW.version := OLD.version + 1;
+  PERFORM pg_notify(sandbox_state_channel(TG_TABLE_SCHEMA), json_build_object('workspace', NEW.workspace, 'state', NEW.version)::text);
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER sandbox_state_bump_update BEFORE UPDATE ON sandbox_state
+  FOR EACH ROW WHEN (NEW.key = 'clock') EXECUTE FUNCTION sandbox_state_bump();
+CREATE TRIGGER sandbox_state_bump_delete AFTER DELETE ON sandbox_state
+  FOR EACH ROW WHEN (OLD.key = 'clock') EXECUTE FUNCTION sandbox_state_bump();
+
+-- A fault armed, used or removed is a change of the workspace's state: its clock row's version.
+CREATE FUNCTION sandbox_faults_bump() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE sandbox_state SET version = version
+  WHERE workspace = (CASE WHEN TG_OP = 'DELETE' THEN OLD.workspace ELSE NEW.workspace END) AND key = 'clock';
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER sandbox_faults_bump AFTER INSERT OR UPDATE OR DELETE ON faults
+  FOR EACH ROW EXECUTE FUNCTION sandbox_faults_bump();
+`,
+  },
 ];
 
 /** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */

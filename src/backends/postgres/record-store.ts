@@ -12,7 +12,9 @@ import {
   type RecordStore,
 } from '../../core/store/record-store.js';
 import type { Collections, StoreOp } from '../../core/store/types.js';
-import { CLAIM_LOST, commitScript, REFUSED, type Put } from './commit-script.js';
+import { CLAIM_LOST, commitScript, REFUSED, STATE_MOVED, type Put } from './commit-script.js';
+import { StaleSharedStateError } from '../../core/store/assumed-state.js';
+import { currentScope } from '../../workspaces/current.js';
 import { inTransaction, prepared, toStoreError } from './pool.js';
 
 export interface PostgresRecordStoreOptions<D extends Collections> {
@@ -153,14 +155,21 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     if (tx.ops.length === 0 && tx.completedClaims.length === 0 && tx.bounds.length === 0) return result;
     const fixed = tx.ops.find((op) => this.fixed.has(op.collection));
     if (fixed) throw new Error(`'${fixed.collection}' is fixed: only the fixtures write it (ApiModule.fixedCollections)`);
-    const script = commitScript({ workspace: this.workspace, ...this.fold(tx.ops), bounds: tx.bounds, claims: tx.completedClaims });
+    // A request running on this instance's copy of the shared state, not yet confirmed: the commit checks it first.
+    const assumed = currentScope()?.assumed;
+    const sharedVersion = assumed && !assumed.confirmed ? assumed.version : undefined;
+    const script = commitScript({ workspace: this.workspace, ...this.fold(tx.ops), bounds: tx.bounds, claims: tx.completedClaims, ...(sharedVersion !== undefined && { sharedVersion }) });
     for (let attempt = 1; ; attempt++) {
       try {
         await this.pool.query(script);
+        if (assumed) assumed.confirmed = true;
         return result;
       } catch (error) {
         const { code, message } = error as { code?: unknown; message?: unknown };
         if (code === 'P0001' && typeof message === 'string') {
+          if (message === STATE_MOVED && sharedVersion !== undefined) throw new StaleSharedStateError(sharedVersion);
+          // Any other refusal came after the guard passed: the copy was current, the answer stands.
+          if (assumed) assumed.confirmed = true;
           if (message.startsWith(REFUSED)) {
             const bound = tx.bounds[Number(message.slice(REFUSED.length))];
             if (bound?.kind === 'refuse') throw bound.refusal();

@@ -5,6 +5,7 @@ import { compilePathPattern, type PathPattern } from '../../control-plane/path-p
 import { faultMatches, MAX_FAULTS, prepareFault, publicFault, tooManyFaults, type Fault, type FaultBook, type FaultSpec } from '../../control-plane/faults.js';
 import type { SharedSandboxState } from '../../control-plane/shared-state.js';
 import type { ReadAheadFound, ReadAheadPlan } from '../../core/store/read-ahead.js';
+import type { StateListener } from './console-channel.js';
 import { claimCall, claimOutcome, pageColumns, pageOf, recordsColumn, type ClaimRow, type PageColumns } from './record-store.js';
 
 /** Lock classes (pg_advisory_*lock(class, hashtext(schema/workspace))). */
@@ -28,6 +29,8 @@ export interface PostgresSharedStateOptions {
   clock: SandboxClock;
   /** Paths the mocked APIs serve (a fault elsewhere is refused, as in memory). */
   mountPaths: readonly string[];
+  /** Where changes of the shared state are announced (the console's connection); without one, every request reads the state. */
+  channel?: { readonly connected: boolean; listenState(workspace: string, listener: StateListener): () => void };
 }
 
 /**
@@ -44,6 +47,10 @@ export interface PostgresSharedStateOptions {
  *   WHERE remaining > 0 RETURNING`: a row lock decides between instances, so a one-shot fault
  *   fires exactly once. Used-up rows stay (invisible) until the next arming or clear.
  * - `exclusive` holds a session advisory lock on one connection while auto-advance runs.
+ * - Every change of the clock row or the faults bumps the row's `version` and is announced on
+ *   the channel (migration 7). While none has been announced since the last read, this copy is
+ *   current as far as this instance knows (`cachedVersion`), and a request with nothing else to
+ *   read runs on it, its commit guarded by the version (`AssumedSharedState`).
  */
 export class PostgresSharedState implements SharedSandboxState {
   readonly workspace: string;
@@ -65,8 +72,18 @@ export class PostgresSharedState implements SharedSandboxState {
   private writeError: { error: unknown } | undefined;
   /** Bumped by every local advance: a read that raced one is not adopted. */
   private localMoves = 0;
+  /** `localMoves` when the copy was last read: a move since then is not in it. */
+  private adoptedMoves = 0;
   private armed: (Fault & { pattern: PathPattern })[] = [];
   private readonly unsubscribe: () => void;
+  /** The version of the state last read; undefined when no copy may be used (see `cachedVersion`). */
+  private version: number | undefined;
+  /** The highest version the channel announced. */
+  private announcedVersion = 0;
+  /** Bumped whenever the channel may have missed an announcement: a read that raced one is not kept as current. */
+  private misses = 0;
+  private readonly channel: PostgresSharedStateOptions['channel'];
+  private readonly unlisten: () => void;
 
   private constructor(options: PostgresSharedStateOptions) {
     this.pool = options.pool;
@@ -75,6 +92,38 @@ export class PostgresSharedState implements SharedSandboxState {
     this.mountPaths = options.mountPaths;
     this.faults = this.faultBook();
     this.unsubscribe = this.clock.onAdvance((_now, seconds) => this.sendAdvance(seconds * 1000));
+    this.channel = options.channel;
+    this.unlisten = this.channel?.listenState(this.workspace, { changed: (version) => this.announced(version), missed: () => this.missed() }) ?? (() => {});
+  }
+
+  /**
+   * The version of the shared state this instance holds, while that copy is current as far as
+   * it can know: the channel has stayed connected and announced no later version since it was
+   * read, no clock move of this instance's is on its way, and no fault is armed (a fault that
+   * fires is taken with a statement of its own; such a request reads the state first). Undefined:
+   * the request reads the state (`refresh`).
+   */
+  cachedVersion(): number | undefined {
+    const version = this.version;
+    if (version === undefined || version < this.announcedVersion || !this.channel?.connected || this.armed.length > 0) return undefined;
+    return this.localMoves === this.adoptedMoves ? version : undefined;
+  }
+
+  /** Whether the state is still at `version` (one statement): a request that ran on the copy answers without a commit only then. */
+  async stillAt(version: number): Promise<boolean> {
+    const { rows } = await this.query<{ version: number }>(`SELECT version::float8 AS version FROM sandbox_state WHERE workspace = $1 AND key = 'clock'`, [this.workspace]);
+    return rows[0]?.version === version;
+  }
+
+  /** The channel announced a change (migration 7's trigger): the copy is stale from `version` on. */
+  announced(version: number): void {
+    if (version > this.announcedVersion) this.announcedVersion = version;
+  }
+
+  /** The channel's connection was lost or is back: announcements may have been missed. */
+  missed(): void {
+    this.misses++;
+    this.version = undefined;
   }
 
   /**
@@ -117,8 +166,10 @@ export class PostgresSharedState implements SharedSandboxState {
     const records = plan.records && plan.records.length > 0 ? recordsColumn(values, plan.records) : 'NULL';
     const page = plan.page ? `, ${pageColumns(values, plan.page.collection, plan.page.owner, plan.page.query)}` : '';
     const claim = plan.claim ? `, (SELECT row_to_json(c) FROM ${claimCall(values, plan.claim.collection, plan.claim.id, plan.claim.claim, this.sharedNowMs(values))} c) AS claim` : '';
-    const { rows } = await this.query<{ clock: ClockRow | null; faults: FaultRow[]; records: unknown[] | null; claim?: ClaimRow | null } & Partial<PageColumns<unknown>>>(
+    const misses = this.misses;
+    const { rows } = await this.query<{ clock: ClockRow | null; version: number | null; faults: FaultRow[]; records: unknown[] | null; claim?: ClaimRow | null } & Partial<PageColumns<unknown>>>(
       `SELECT (SELECT value FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS clock,
+              (SELECT version::float8 FROM sandbox_state WHERE workspace = $1 AND key = 'clock') AS version,
               (SELECT coalesce(json_agg(json_build_object('id', id, 'remaining', remaining, 'value', value) ORDER BY seq), '[]'::json)
                  FROM faults WHERE workspace = $1 AND remaining > 0) AS faults,
               ${records} AS records${page}${claim}`,
@@ -128,6 +179,11 @@ export class PostgresSharedState implements SharedSandboxState {
     if (row?.clock) this.adoptClock(row.clock, moves);
     else this.onGone?.();
     this.adoptFaults(row?.faults ?? []);
+    // Kept as current only if it is all this instance knows: no move of its own raced the read,
+    // and the channel missed nothing meanwhile (an announcement after it makes it stale again).
+    const current = row?.clock && row.version !== null && moves === this.localMoves && misses === this.misses;
+    this.version = current ? Number(row.version) : undefined;
+    if (current) this.adoptedMoves = moves;
     const found: ReadAheadFound = { records: (row?.records ?? []).map((record) => record ?? undefined) };
     if (plan.page) found.page = pageOf(row as PageColumns<unknown> | undefined, plan.page.query);
     if (plan.claim) found.claim = row?.claim ? claimOutcome(row.claim) : undefined;
@@ -153,6 +209,7 @@ export class PostgresSharedState implements SharedSandboxState {
 
   async reset(): Promise<void> {
     await this.flush().catch(() => undefined); // a lost move does not matter: the offset goes to zero
+    this.version = undefined; // changed here: read again
     const clock = await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM faults WHERE workspace = $1', [this.workspace]);
       const { rows } = await client.query<{ value: ClockRow }>(
@@ -200,6 +257,8 @@ export class PostgresSharedState implements SharedSandboxState {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    this.unlisten();
+    this.version = undefined;
     await this.writes;
   }
 
@@ -255,6 +314,7 @@ export class PostgresSharedState implements SharedSandboxState {
           );
           return inserted.rows[0]?.id ?? '';
         });
+        this.version = undefined;
         const armed = { ...fault, id };
         this.armed.push({ ...armed, pattern: prepared.pattern });
         return armed;
@@ -266,11 +326,13 @@ export class PostgresSharedState implements SharedSandboxState {
       delete: async (id: string): Promise<boolean> => {
         const { rows } = await this.query<{ live: boolean }>('DELETE FROM faults WHERE workspace = $1 AND id = $2 RETURNING remaining > 0 AS live', [this.workspace, id]);
         this.armed = this.armed.filter((fault) => fault.id !== id);
+        this.version = undefined;
         return rows[0]?.live === true;
       },
       clear: async (): Promise<void> => {
         await this.query('DELETE FROM faults WHERE workspace = $1', [this.workspace]);
         this.armed = [];
+        this.version = undefined;
       },
       take: async (method: string, path: string): Promise<Fault | undefined> => {
         for (const fault of this.armed.filter((armed) => faultMatches(armed, method, path))) {
@@ -315,6 +377,7 @@ export class PostgresSharedState implements SharedSandboxState {
        WHERE workspace = $1 AND key = 'clock' RETURNING value`,
       [this.workspace, frozen, Date.now()],
     );
+    this.version = undefined;
     if (rows[0]) this.adoptClock(rows[0].value, moves);
   }
 }

@@ -65,7 +65,7 @@ export class PostgresWorkspaces {
   };
 
   async openShared(workspaceId: string, options: { clock: SandboxClock; mountPaths: readonly string[] }): Promise<PostgresSharedState> {
-    const shared = await PostgresSharedState.open({ pool: this.pool, workspace: workspaceId, ...options });
+    const shared = await PostgresSharedState.open({ pool: this.pool, workspace: workspaceId, channel: this.channel, ...options });
     shared.onGone = () => this.stores.get(workspaceId)?.forgetFixed();
     return shared;
   }

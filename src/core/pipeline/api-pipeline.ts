@@ -5,6 +5,7 @@ import type { Collections } from '../store/types.js';
 import { readBodyAhead } from './body.js';
 import { renderFailures } from './render-failure.js';
 import { inOrder, type Step } from './steps.js';
+import { StaleSharedStateError } from '../store/assumed-state.js';
 
 export interface PipelineOptions extends RouterOptions {
   /** CORS, first of all: a preflight is answered before faults or authentication could refuse it. */
@@ -23,7 +24,9 @@ export interface PipelineOptions extends RouterOptions {
  *
  * 0. CORS (`--no-cors` drops it), answering preflights; with `--database`, the body of a
  *    request whose read-ahead needs it (`ApiModule.bodyAhead`; its errors answered in step 3);
- * 1. faults (the sandbox's injected failures and latency);
+ * 1. faults (the sandbox's injected failures and latency; with `--database`, the shared state
+ *    read first, or this instance's copy of it used, and the request run again from here when
+ *    that copy proves stale: `AssumedSharedState`);
  * 2. `--strict` wraps `res.json` so each answer is checked against the spec on its way out;
  * 3. the API's own steps for the mount (`api.steps`): authentication, the body, validation,
  *    the handler of the operation the door resolved (`src/apis/<api>/index.ts` lists them);
@@ -45,7 +48,8 @@ export function apiPipeline<D extends Collections>(api: ApiModule<D>, ctx: AppCo
   const lines = api.mountPaths.map((mount) => {
     const steps = own[mount];
     if (!steps) throw new Error(`${api.name} has no steps for its mount path ${mount}`);
-    return { mount, run: inOrder([...first, ...steps], envelope) };
+    // A request that ran on a stale copy of the shared state wrote nothing: it runs again from the faults step, on a fresh read.
+    return { mount, run: inOrder([...first, ...steps], envelope, { from: options.faults, when: (error) => error instanceof StaleSharedStateError }) };
   });
   return function apiRequestPath(req, res, next) {
     const path = req.path;

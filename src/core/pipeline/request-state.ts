@@ -4,6 +4,7 @@ import type { ApiName } from '../contract/spec.js';
 import type { Failure } from '../errors.js';
 import type { FetchedPage, KeyClaimAhead, ReadAheadRecords } from '../store/read-ahead.js';
 import type { KeyClaimResult } from '../store/record-store.js';
+import type { AssumedSharedState } from '../store/assumed-state.js';
 
 /** The fault applied to a request (the journal shows it). */
 export interface AppliedFault {
@@ -34,6 +35,12 @@ export interface RequestState {
   claimAhead?: { ahead: KeyClaimAhead; result: KeyClaimResult | undefined; adopted: boolean };
   /** The body read before the faults step for the read-ahead (`readBodyAhead`): the JSON step then only rethrows its failure. */
   bodyAhead?: { error: unknown };
+  /**
+   * With `--database`: the request runs on this instance's copy of the shared state, not a read
+   * of its own (`AssumedSharedState`); `undo` puts the response back as the faults step found
+   * it, before the request runs again on a fresh read.
+   */
+  onCopy?: { assumed: AssumedSharedState; undo(): void };
   failure?: Failure;
   /** What was thrown when the failure is an internal error (logged with its stack, never sent). */
   internalError?: unknown;

@@ -10,14 +10,24 @@ export type Step = RequestHandler;
  * express would stack a router per level and a layer per `use`. A step that throws, rejects or
  * passes an error ends the line at `onError` (the API's envelope); the last step's `next()`
  * leaves the pipeline (`done`). Reading the list top to bottom is reading the request's path.
+ * With `again`, an error it names sends the request back to one step instead (once), as a
+ * request that ran on a stale copy of the shared state is (`AssumedSharedState`).
  *
  * @example
  * const handler = inOrder([authenticate, readBody, validate, dispatch], renderErrors);
  */
-export function inOrder(steps: readonly Step[], onError: ErrorRequestHandler): RequestHandler {
+export function inOrder(steps: readonly Step[], onError: ErrorRequestHandler, again?: RunAgain): RequestHandler {
+  const againAt = again ? steps.indexOf(again.from) : -1;
+  if (again && againAt < 0) throw new Error('inOrder: the step to run again from is not in the list');
   return function pipeline(req: Request, res: Response, done: NextFunction) {
     let index = 0;
+    let ranAgain = false;
     const failed = (error: unknown): void => {
+      if (again && !ranAgain && again.when(error)) {
+        ranAgain = true;
+        index = againAt;
+        return next();
+      }
       try {
         onError(error, req, res, done);
       } catch (rendering) {
@@ -32,6 +42,15 @@ export function inOrder(steps: readonly Step[], onError: ErrorRequestHandler): R
     };
     next();
   };
+}
+
+/**
+ * When a step's error means "run the request again from `from`" rather than "answer it"
+ * (`when`): once per request; a second such error is answered as any other.
+ */
+export interface RunAgain {
+  from: Step;
+  when: (error: unknown) => boolean;
 }
 
 /**
