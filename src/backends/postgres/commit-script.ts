@@ -43,11 +43,12 @@ export const STATE_MOVED = 'sandbox:state_moved';
  * COMMIT were one each. Values are inlined with `escapeLiteral` (what the extended protocol's
  * parameters did); numbers are checked to be finite integers first.
  *
- * Order, as the transaction had it: the shared-state guard (`sharedVersion`), the collection locks of the caps (sorted: no deadlock),
- * the deletes, all puts in one `INSERT … SELECT unnest(…)` (a put over an existing record keeps
- * its `seq`), each `keepAtMost` (`sandbox_keep_at_most`, migration 4; the insert's trigger holds the
- * owner's counter row, so the count it reads includes every commit before), each `refuseBeyond` check, and the completed
- * claims, each of which must still be held.
+ * Order: the shared-state guard (`sharedVersion`), the collection locks of the caps (sorted:
+ * no deadlock), the completed claims (each must still be held), the deletes, all puts in one
+ * `INSERT … SELECT unnest(…)` (a put over an existing record keeps its `seq`), each `keepAtMost`
+ * (`sandbox_keep_at_most`, migration 4; the insert's trigger holds the owner's counter row, so
+ * the count it reads includes every commit before), and each `refuseBeyond` check. What needs
+ * no counter row comes before the first write that takes one, which holds it to the end.
  *
  * @example
  * await pool.query(commitScript({ workspace: 'default', deletes: [], puts, bounds: [], claims: [] }));
@@ -63,6 +64,17 @@ export function commitScript(plan: CommitPlan): string {
   for (const collection of [...new Set(refusals.map(({ bound }) => bound.collection))].sort()) {
     parts.push(`SELECT pg_advisory_xact_lock(${COLLECTION_LOCK}, hashtext(current_schema() || '/' || ${ws} || '/' || ${literal(collection)}))`);
   }
+  // The claims before any write: the insert's trigger holds the owner's counter rows until the
+  // commit, and every concurrent commit of that owner waits on them, so the less after it the better.
+  if (plan.claims.length > 0) {
+    parts.push(`WITH ended AS (
+        DELETE FROM idempotency_claims c
+        USING unnest(${textArray(plan.claims.map((k) => k.collection))}, ${textArray(plan.claims.map((k) => k.id))}, ${textArray(plan.claims.map((k) => k.claimToken))}) AS k(collection, id, token)
+        WHERE c.workspace = ${ws} AND c.collection = k.collection AND c.id = k.id AND c.claim_token = k.token
+        RETURNING 1
+      )
+      SELECT sandbox_check(count(*) = ${plan.claims.length}, ${literal(CLAIM_LOST)}) FROM ended`);
+  }
   if (plan.deletes.length > 0) {
     parts.push(`DELETE FROM records r USING unnest(${textArray(plan.deletes.map((d) => d.collection))}, ${textArray(plan.deletes.map((d) => d.id))}) AS d(collection, id)
       WHERE r.workspace = ${ws} AND r.collection = d.collection AND r.id = d.id`);
@@ -77,15 +89,6 @@ export function commitScript(plan: CommitPlan): string {
   for (const { bound, index } of refusals) {
     if (bound.kind !== 'refuse') continue;
     parts.push(`SELECT sandbox_check((SELECT coalesce(sum(n), 0) FROM record_counts WHERE workspace = ${ws} AND collection = ${literal(bound.collection)}) <= ${integer(bound.max)}, ${literal(REFUSED + index)})`);
-  }
-  if (plan.claims.length > 0) {
-    parts.push(`WITH ended AS (
-        DELETE FROM idempotency_claims c
-        USING unnest(${textArray(plan.claims.map((k) => k.collection))}, ${textArray(plan.claims.map((k) => k.id))}, ${textArray(plan.claims.map((k) => k.claimToken))}) AS k(collection, id, token)
-        WHERE c.workspace = ${ws} AND c.collection = k.collection AND c.id = k.id AND c.claim_token = k.token
-        RETURNING 1
-      )
-      SELECT sandbox_check(count(*) = ${plan.claims.length}, ${literal(CLAIM_LOST)}) FROM ended`);
   }
   return parts.join(';\n');
 }
