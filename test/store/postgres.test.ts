@@ -125,29 +125,73 @@ describePostgres('PostgreSQL store', () => {
         schema.name,
       );
       const scan = findScan(plan.rows[0]?.['QUERY PLAN'][0].Plan);
-      expect(scan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_owner_seq', 'Scan Direction': newestFirst ? 'Backward' : 'Forward' });
+      expect(scan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_by_owner', 'Scan Direction': newestFirst ? 'Backward' : 'Forward' });
       expect(scan?.['Actual Rows']).toBeLessThanOrEqual(30 + 20 + 1);
     }
     const page = await store.page('items', 'big', { limit: 2, newestFirst: true, after: 'big10000', offset: 1 });
     expect(page).toEqual({ items: [{ id: 'big9998', owner: 'big' }, { id: 'big9997', owner: 'big' }], ids: ['big9998', 'big9997'], hasMore: true });
   });
 
-  test('records by key, as the generic plan of a prepared statement runs them, are primary-key lookups: no scan of the table however it grows', async () => {
+  // A connection keeps a prepared statement's generic plan, and a function's, from the moment it
+  // is made until the table is analyzed. Made while the table is new (a few fixtures, no
+  // statistics), a plan that may read the whole collection looks as cheap as the primary key:
+  // these tests make the plans then, grow the table, and look at what the plans read.
+  test('records by key and a cursor by id, as generic plans made on a new table run them, are primary-key lookups once it has grown', async () => {
     const schema = freshSchema();
     await open(schema);
     await withAdmin(async (client) => {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      const values: unknown[] = ['default'];
+      await client.query(`PREPARE records_by_key(text, text[], text[]) AS SELECT ${recordsColumn(values, [{ collection: 'items', id: 'i5' }, { collection: 'items', id: 'missing' }])} AS records`);
+      const cursor = pageStatement({ workspace: 'default', collection: 'items', owner: 'o', afterId: 'i5', newestFirst: true, limit: 20 });
+      await client.query(`PREPARE page_after(text, text, text, text, integer, integer) AS ${cursor.text}`);
       await client.query(`INSERT INTO records (workspace, collection, id, owner, value)
         SELECT 'default', 'items', 'i' || i, 'o', json_build_object('id', 'i' || i) FROM generate_series(1, 20000) AS i`);
-      await client.query('ANALYZE records');
-      const values: unknown[] = ['default'];
-      const text = `SELECT ${recordsColumn(values, [{ collection: 'items', id: 'i5' }, { collection: 'items', id: 'missing' }])} AS records`;
-      // The plan PostgreSQL keeps for a prepared statement once it stops planning per call.
-      await client.query('SET plan_cache_mode = force_generic_plan');
-      await client.query(`PREPARE records_by_key(text, text[], text[]) AS ${text}`);
-      const plan = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) EXECUTE records_by_key('default', ARRAY['items', 'items'], ARRAY['i5', 'missing'])`);
-      const scans = allScans(plan.rows[0]?.['QUERY PLAN'][0].Plan).filter((node) => node['Node Type'] !== 'Function Scan');
-      expect(scans.length).toBeGreaterThan(0);
-      for (const scan of scans) expect(scan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_pkey' });
+      const byKey = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE records_by_key('default', ARRAY['items', 'items'], ARRAY['i5', 'missing'])`);
+      const keyScans = allScans(byKey.rows[0]?.['QUERY PLAN'][0].Plan).filter((node) => node['Node Type'] !== 'Function Scan');
+      expect(keyScans.length).toBeGreaterThan(0);
+      for (const scan of keyScans) expect(scan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_pkey' });
+      const paged = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page_after('default', 'items', 'o', 'i5', 21, 0)`);
+      const [cursorScan, pageScan] = allScans(paged.rows[0]?.['QUERY PLAN'][0].Plan);
+      expect(cursorScan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_pkey' });
+      expect(pageScan).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'records_by_owner' });
+      expect(pageScan?.['Actual Rows']).toBeLessThanOrEqual(21);
+    }, schema.name);
+  });
+
+  test('the claim and the eviction functions, planned on a new table, still look keys up by the primary key once it has grown', async () => {
+    const schema = freshSchema();
+    await open(schema);
+    await withAdmin(async (client) => {
+      const claim = (id: string) => client.query("SELECT * FROM sandbox_claim_key('default', 'keys', $1, 't', 'fp', 1e15, 1000, 60000)", [id]);
+      // Past the five custom plans, so the function's statements run on their cached generic plans.
+      for (let i = 0; i < 8; i++) await claim(`early${i}`);
+      for (let i = 0; i < 8; i++) await client.query("SELECT sandbox_keep_at_most('default', 'keys', 'o', 1000000, NULL, NULL, 0)");
+      await client.query(`INSERT INTO records (workspace, collection, id, owner, value)
+        SELECT 'default', 'keys', 'k' || i, 'o', json_build_object('storedAtMs', 0) FROM generate_series(1, 20000) AS i`);
+      // auto_explain hands every nested statement's plan back as a notice.
+      const plans: PlanNode[] = [];
+      client.on('notice', (notice) => {
+        const at = notice.message?.indexOf('{') ?? -1;
+        if (at >= 0) plans.push((JSON.parse(notice.message!.slice(at)) as { Plan: PlanNode }).Plan);
+      });
+      await client.query("LOAD 'auto_explain'");
+      for (const setting of ['auto_explain.log_min_duration = 0', 'auto_explain.log_nested_statements = on', 'auto_explain.log_analyze = on', 'auto_explain.log_format = json', 'client_min_messages = log']) {
+        await client.query(`SET ${setting}`);
+      }
+      expect((await claim('fresh')).rows[0]).toMatchObject({ taken: true });
+      await client.query("SELECT sandbox_keep_at_most('default', 'keys', 'o', 19999, NULL, NULL, 0)");
+      await client.query('RESET client_min_messages');
+      const recordScans = plans.flatMap(allScans).filter((scan) => scan['Relation Name'] === 'records');
+      // The claim's two looks by key, the eviction's pick of the oldest and its delete by key.
+      expect(recordScans.map((scan) => [scan['Node Type'], scan['Index Name']])).toEqual([
+        ['Index Scan', 'records_pkey'],
+        ['Index Scan', 'records_pkey'],
+        ['Index Scan', 'records_by_owner'],
+        ['Index Scan', 'records_pkey'],
+      ]);
+      for (const scan of recordScans) expect(scan['Rows Removed by Filter'] ?? 0).toBe(0);
+      expect(Number((await client.query<{ n: string }>("SELECT count(*) AS n FROM records WHERE collection = 'keys'")).rows[0]?.n)).toBe(19999);
     }, schema.name);
   });
 
@@ -243,7 +287,9 @@ describePostgres('PostgreSQL store', () => {
 
 interface PlanNode {
   'Node Type': string;
+  'Relation Name'?: string;
   'Index Name'?: string;
+  'Rows Removed by Filter'?: number;
   'Scan Direction'?: string;
   'Actual Rows'?: number;
   Plans?: PlanNode[];

@@ -50,7 +50,7 @@ const CLAIM_ATTEMPTS = 10;
  * shares the state, every statement is scoped to the store's workspace, and a connection
  * problem surfaces as `StoreUnavailableError` within seconds (see `createPool`).
  *
- * - `page` is a keyset on `seq` over the (workspace, collection, owner, seq) index: O(offset + limit).
+ * - `page` is a keyset on `seq` over the (owner, workspace, collection, seq) index: O(offset + limit).
  * - `count` reads per-owner counters that statement triggers keep in the writing transaction:
  *   O(1) for an owner, O(owners) for a whole collection. (`count(*)` would read every index
  *   entry of the owner, O(records), on every list page.)
@@ -404,8 +404,8 @@ export function pageOf<V>(row: PageColumns<V> | undefined, query: PageQuery): Re
 
 /**
  * The SQL of one page: a keyset on `seq` after the cursor's (the cursor given by its `seq`, or
- * by its id, looked up in the same statement), over the (workspace, collection, owner, seq)
- * index, one more row than the page to know whether more follow. Exported so a test can EXPLAIN it.
+ * by its id, looked up in the same statement), over the (owner, workspace, collection, seq)
+ * index (records_by_owner), one more row than the page to know whether more follow. Exported so a test can EXPLAIN it.
  */
 export function pageStatement(query: {
   workspace: string;
@@ -433,7 +433,10 @@ function pageRows(
   let afterSeq: string | undefined;
   let keyset = '';
   if (query.afterId !== undefined) {
-    afterSeq = `SELECT seq FROM records WHERE workspace = $1 AND collection = ${collection} AND owner = ${owner} AND id = ${at(query.afterId)}`;
+    // The owner compared with IS NOT DISTINCT FROM, which no index serves: so the cursor's row
+    // is found by the primary key, never by records_by_owner's scan of the owner's records (a
+    // plan made before the table had statistics could pick either; see migration 8).
+    afterSeq = `SELECT seq FROM records WHERE workspace = $1 AND collection = ${collection} AND id = ${at(query.afterId)} AND owner IS NOT DISTINCT FROM ${owner}`;
     keyset = ` AND seq ${compare} (${afterSeq})`;
   } else if (query.afterSeq !== undefined) {
     keyset = ` AND seq ${compare} ${at(query.afterSeq)}::bigint`;
