@@ -86,6 +86,30 @@ describePostgres('PostgresConsoleRows: the shared journal table', () => {
     await two.close();
   });
 
+  test("a request answered before another instance's clear is gone with it, though its batch is written after the clear; one answered after stays", async () => {
+    const one = await pg.openJournal('late', { capacity: 10, clock });
+    const two = await pg.openJournal('late', { capacity: 10, clock });
+    const entry = (path: string) => ({ seq: 0, time: clock.now().toISOString(), api: 'norcap' as const, operation: 'listDistributions', method: 'GET', path, status: 200, duration_ms: 1, matched_contract: true, problems: [], failure: null, fault: null });
+    /** Until this process's clock has moved on: the next instant is strictly later than the last. */
+    const tick = () => {
+      const at = performance.now();
+      while (performance.now() === at);
+    };
+    one.appendRequest(entry('/before'), undefined); // queued: its batch waits for batchMs
+    tick();
+    two.clear(); // written at once
+    await two.sync();
+    tick();
+    one.appendRequest(entry('/after'), undefined);
+    await one.sync(); // '/before' and '/after' in one batch, after the clear
+    await two.sync();
+    const { rows } = await withAdmin((client) => client.query<{ kind: string; data: { path?: string; kind?: string } }>(`SELECT kind, data FROM console_rows WHERE workspace = 'late' ORDER BY id`), schema.name);
+    expect(rows.map((row) => (row.kind === 'request' ? row.data.path : row.data.kind))).toEqual(['cleared', '/after']);
+    for (const log of [one, two]) expect(log.rows().map((row) => (row.kind === 'request' ? row.value.path : row.value.kind))).toEqual(['cleared', '/after']);
+    await one.close();
+    await two.close();
+  });
+
   test("a clear takes every request row written before it, also another instance's this one has not read yet", async () => {
     const one = await pg.openJournal('unread', { capacity: 10, clock });
     one.appendTimeline({ kind: 'reset', time: 'before' });

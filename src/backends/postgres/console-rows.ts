@@ -19,13 +19,24 @@ export interface PostgresConsoleRowsOptions {
   batchMs?: number;
 }
 
-type Queued = { request: JournalEntry; state: unknown; capture: RawCapture | undefined } | { timeline: Record<string, unknown> } | { clear: true; time: string };
+/**
+ * This host's wall clock in ms, to the microsecond: a request answered just before a clear and
+ * the clear itself must not share a millisecond (`WRITE_BATCH` compares the two).
+ */
+function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** `at`: this host's wall clock (`wallClockMs`) as the request was answered, or as the clear was asked for. */
+type Queued = { request: JournalEntry; state: unknown; capture: RawCapture | undefined; at: number } | { timeline: Record<string, unknown> } | { clear: true; time: string; at: number };
 
 /** A row built (masked, serialized) and not yet written. */
 interface Built {
   kind: 'request' | 'timeline';
   value: Record<string, unknown>;
   data: string;
+  /** A request row: when it was answered; a clear: when it was asked for (`Queued`'s `at`). */
+  at?: number;
   /** A clear: the request rows written before it go (its `through` is set as it is numbered, see `WRITE_BATCH`). */
   clear?: true;
 }
@@ -47,21 +58,38 @@ interface RowRecord {
  * clears' places in the batch) in the same statement that grew the table, adds
  * the coverage counts (a reset moves the head to a new generation of counts and drops the old
  * ones), and announces the write on the channel (delivered at commit).
+ *
+ * The two drops are two ranges of the primary key, never one OR: as one predicate, PostgreSQL
+ * read the whole table (seq scan, ~1,300 pages kept churning at the default bound) to drop the
+ * batch's worth of rows, the largest cost of a GET under load. `id > 0` makes each a two-sided
+ * range, which the planner estimates as narrow (its bounds come from `head`, unknown when it
+ * plans). A row both drops match is deleted once.
+ *
+ * A request answered before a clear, on any instance, is not inserted when its batch comes
+ * after the clear (a batch waits up to `batchMs`, so it may): the head keeps the latest clear's
+ * instant (`cleared_before_ms`, migration 9, the wall clock of the instance that cleared), and
+ * the head's row lock, taken first, makes it the one every later batch compares with. Its number
+ * stays unused. Instants of two hosts compare as well as their clocks agree.
  */
 const WRITE_BATCH = `
 WITH head AS (
-  INSERT INTO console_heads AS h (workspace, last) VALUES ($1, $2::bigint)
-  ON CONFLICT (workspace) DO UPDATE SET last = h.last + $2::bigint, coverage_gen = h.coverage_gen + $12::integer
-  RETURNING h.last, h.coverage_gen
+  INSERT INTO console_heads AS h (workspace, last, cleared_before_ms) VALUES ($1, $2::bigint, $14::float8)
+  ON CONFLICT (workspace) DO UPDATE SET last = h.last + $2::bigint, coverage_gen = h.coverage_gen + $12::integer,
+    cleared_before_ms = greatest(h.cleared_before_ms, $14::float8)
+  RETURNING h.last, h.coverage_gen, h.cleared_before_ms
 ), added AS (
   INSERT INTO console_rows (workspace, id, kind, data)
   SELECT $1, head.last - $2::bigint + r.n, r.kind,
          CASE WHEN r.n = ANY($6::bigint[]) THEN jsonb_set(r.data::jsonb, '{through}', to_jsonb(head.last - $2::bigint + r.n - 1))::json ELSE r.data::json END
-  FROM head, unnest($3::text[], $4::text[]) WITH ORDINALITY AS r(kind, data, n)
+  FROM head, unnest($3::text[], string_to_array($4::text, E'\\n'), $13::float8[]) WITH ORDINALITY AS r(kind, data, answered_at, n)
+  WHERE r.answered_at IS NULL OR head.cleared_before_ms IS NULL OR r.answered_at >= head.cleared_before_ms
+  RETURNING 1
 ), dropped AS (
   DELETE FROM console_rows
-  WHERE workspace = $1 AND (id <= (SELECT last FROM head) - $5::bigint
-    OR (kind = 'request' AND id < (SELECT last FROM head) - $2::bigint + (SELECT max(p) FROM unnest($6::bigint[]) AS p)))
+  WHERE workspace = $1 AND id > 0 AND id <= (SELECT last FROM head) - $5::bigint
+), swept AS (
+  DELETE FROM console_rows
+  WHERE workspace = $1 AND kind = 'request' AND id > 0 AND id < (SELECT last FROM head) - $2::bigint + (SELECT max(p) FROM unnest($6::bigint[]) AS p)
 ), counted AS (
   INSERT INTO console_coverage AS c (workspace, gen, api, operation, status, n)
   SELECT $1, head.coverage_gen, u.api, u.operation, u.status, u.n FROM head, unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS u(api, operation, status, n)
@@ -69,7 +97,7 @@ WITH head AS (
 ), uncounted AS (
   DELETE FROM console_coverage WHERE workspace = $1 AND gen < (SELECT coverage_gen FROM head)
 )
-SELECT last, pg_notify($11, json_build_object('workspace', $1::text, 'last', last)::text) FROM head`;
+SELECT last, (SELECT count(*) FROM added) AS inserted, pg_notify($11, json_build_object('workspace', $1::text, 'last', last)::text) FROM head`;
 
 /**
  * `SharedJournalLog` in PostgreSQL (migration 5): a workspace's journal rows, console timeline
@@ -158,7 +186,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
   }
 
   appendRequest(entry: JournalEntry, state: unknown): void {
-    this.enqueue({ request: entry, state, capture: captureOf(state) });
+    this.enqueue({ request: entry, state, capture: captureOf(state), at: wallClockMs() });
   }
 
   appendTimeline(event: { kind: string; time: string; [field: string]: unknown }): void {
@@ -177,7 +205,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
     // What this instance has not written yet came before the clear: it never lands.
     this.queue = this.queue.filter((queued) => !('request' in queued));
     this.unsent = this.unsent.filter((built) => built.kind !== 'request');
-    this.enqueue({ clear: true, time: this.clock.now().toISOString() });
+    this.enqueue({ clear: true, time: this.clock.now().toISOString(), at: wallClockMs() });
     this.writeSoon();
   }
 
@@ -254,11 +282,14 @@ export class PostgresConsoleRows implements SharedJournalLog {
     this.counts = new Map();
     this.resetCounts = false;
     const clears = rows.flatMap((row, i) => (row.clear ? [i + 1] : []));
+    const clearedBefore = rows.reduce<number | null>((mark, row) => (row.clear && row.at !== undefined && (mark === null || row.at > mark) ? row.at : mark), null);
     const values = [
       this.workspace,
       rows.length,
       rows.map((row) => row.kind),
-      rows.map((row) => row.data),
+      // One text, a row a line (JSON.stringify writes no raw newline): PostgreSQL parsed the
+      // same rows as a text[] literal, every quote of the JSON escaped, at ~4 ms a batch.
+      rows.map((row) => row.data).join('\n'),
       this.bound,
       clears,
       counts.map((c) => c.api),
@@ -267,15 +298,19 @@ export class PostgresConsoleRows implements SharedJournalLog {
       counts.map((c) => c.n),
       this.channel.name,
       resetCounts ? 1 : 0,
+      rows.map((row) => (row.kind === 'request' ? (row.at ?? null) : null)),
+      clearedBefore,
     ];
     this.statementRunning = true;
     try {
       // One statement, never a transaction: the connection is every workspace's, and another's
       // statement queued meanwhile would run inside it.
-      const written = await this.channel.query<{ last: string }>(WRITE_BATCH, values);
+      const written = await this.channel.query<{ last: string; inserted: string }>(WRITE_BATCH, values);
       const last = Number(written[0]?.last ?? 0);
       this.lastWritten = Math.max(this.lastWritten, last);
-      if (rows.length > 0) this.adoptWritten(rows, last);
+      // Rows answered before a clear were left out (their numbers stay unused): read back what is there.
+      if (Number(written[0]?.inserted ?? rows.length) < rows.length) void this.fetch().catch(() => undefined);
+      else if (rows.length > 0) this.adoptWritten(rows, last);
     } catch (error) {
       if (isUnavailable(error)) {
         this.putBack(rows, counts, resetCounts); // written once the connection is back…
@@ -314,13 +349,13 @@ export class PostgresConsoleRows implements SharedJournalLog {
     if ('request' in queued) {
       // Masked here, before the row is stored; its local number means nothing to the others (the log's id replaces it).
       const row = { ...buildRow(queued.request, queued.state as RequestState | undefined, queued.capture), seq: undefined }; // undefined: left out of the JSON
-      return { kind: 'request', value: row, data: JSON.stringify(row) };
+      return { kind: 'request', value: row, data: JSON.stringify(row), at: queued.at };
     }
     if ('timeline' in queued) return { kind: 'timeline', value: queued.timeline, data: JSON.stringify(queued.timeline) };
     // Every request row numbered before it goes, another instance's not yet read here too (a
     // `through` from what this instance had read would keep those).
     const cleared = { kind: 'cleared', time: queued.time };
-    return { kind: 'timeline', value: cleared, data: JSON.stringify(cleared), clear: true };
+    return { kind: 'timeline', value: cleared, data: JSON.stringify(cleared), clear: true, at: queued.at };
   }
 
   /**

@@ -351,6 +351,16 @@ END
 $$;
 `,
   },
+  {
+    version: 9,
+    name: 'console_cleared_before',
+    sql: `
+-- The instant of a workspace's latest journal clear (ms, the clearing instance's wall clock): a
+-- request row answered before it and written after it (another instance's batch, up to batchMs
+-- late) is not inserted (console-rows.ts, WRITE_BATCH).
+ALTER TABLE console_heads ADD COLUMN cleared_before_ms float8;
+`,
+  },
 ];
 
 /** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */
