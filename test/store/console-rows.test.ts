@@ -90,10 +90,10 @@ describePostgres('PostgresConsoleRows: the shared journal table', () => {
     const one = await pg.openJournal('late', { capacity: 10, clock });
     const two = await pg.openJournal('late', { capacity: 10, clock });
     const entry = (path: string) => ({ seq: 0, time: clock.now().toISOString(), api: 'norcap' as const, operation: 'listDistributions', method: 'GET', path, status: 200, duration_ms: 1, matched_contract: true, problems: [], failure: null, fault: null });
-    /** Until this process's clock has moved on: the next instant is strictly later than the last. */
+    /** Until the wall clock has moved to its next millisecond (within one, a request counts as after a clear). */
     const tick = () => {
-      const at = performance.now();
-      while (performance.now() === at);
+      const at = Date.now();
+      while (Date.now() === at);
     };
     one.appendRequest(entry('/before'), undefined); // queued: its batch waits for batchMs
     tick();

@@ -20,14 +20,10 @@ export interface PostgresConsoleRowsOptions {
 }
 
 /**
- * This host's wall clock in ms, to the microsecond: a request answered just before a clear and
- * the clear itself must not share a millisecond (`WRITE_BATCH` compares the two).
+ * `at`: this host's wall clock (`Date.now()`, which follows the system clock as NTP corrects it,
+ * where a process's monotonic clock drifts from it) as the request was answered, or as the
+ * clear was asked for. A request answered in the clear's own millisecond counts as after it.
  */
-function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-/** `at`: this host's wall clock (`wallClockMs`) as the request was answered, or as the clear was asked for. */
 type Queued = { request: JournalEntry; state: unknown; capture: RawCapture | undefined; at: number } | { timeline: Record<string, unknown> } | { clear: true; time: string; at: number };
 
 /** A row built (masked, serialized) and not yet written. */
@@ -69,7 +65,8 @@ interface RowRecord {
  * after the clear (a batch waits up to `batchMs`, so it may): the head keeps the latest clear's
  * instant (`cleared_before_ms`, migration 9, the wall clock of the instance that cleared), and
  * the head's row lock, taken first, makes it the one every later batch compares with. Its number
- * stays unused. Instants of two hosts compare as well as their clocks agree.
+ * stays unused. Instants of two hosts compare as well as their clocks agree; within one
+ * millisecond, a request counts as answered after the clear.
  */
 const WRITE_BATCH = `
 WITH head AS (
@@ -186,7 +183,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
   }
 
   appendRequest(entry: JournalEntry, state: unknown): void {
-    this.enqueue({ request: entry, state, capture: captureOf(state), at: wallClockMs() });
+    this.enqueue({ request: entry, state, capture: captureOf(state), at: Date.now() });
   }
 
   appendTimeline(event: { kind: string; time: string; [field: string]: unknown }): void {
@@ -205,7 +202,7 @@ export class PostgresConsoleRows implements SharedJournalLog {
     // What this instance has not written yet came before the clear: it never lands.
     this.queue = this.queue.filter((queued) => !('request' in queued));
     this.unsent = this.unsent.filter((built) => built.kind !== 'request');
-    this.enqueue({ clear: true, time: this.clock.now().toISOString(), at: wallClockMs() });
+    this.enqueue({ clear: true, time: this.clock.now().toISOString(), at: Date.now() });
     this.writeSoon();
   }
 
