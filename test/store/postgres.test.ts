@@ -159,7 +159,7 @@ describePostgres('PostgreSQL store', () => {
     }, schema.name);
   });
 
-  test('the claim and the eviction functions, planned on a new table, still look keys up by the primary key once it has grown', async () => {
+  test('the claim, eviction and commit functions, planned on a new table, still look keys up by the primary key once it has grown', async () => {
     const schema = freshSchema();
     await open(schema);
     await withAdmin(async (client) => {
@@ -167,6 +167,10 @@ describePostgres('PostgreSQL store', () => {
       // Past the five custom plans, so the function's statements run on their cached generic plans.
       for (let i = 0; i < 8; i++) await claim(`early${i}`);
       for (let i = 0; i < 8; i++) await client.query("SELECT sandbox_keep_at_most('default', 'keys', 'o', 1000000, NULL, NULL, 0)");
+      // A commit that deletes one record by its key (none there yet).
+      const commitDeleting = (id: string) =>
+        client.query(`SELECT sandbox_commit('default', NULL, '{}', '{}', '{}', '{}', ARRAY['keys'], ARRAY[$1], '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}')`, [id]);
+      for (let i = 0; i < 8; i++) await commitDeleting(`none${i}`);
       await client.query(`INSERT INTO records (workspace, collection, id, owner, value)
         SELECT 'default', 'keys', 'k' || i, 'o', json_build_object('storedAtMs', 0) FROM generate_series(1, 20000) AS i`);
       // auto_explain hands every nested statement's plan back as a notice.
@@ -181,17 +185,19 @@ describePostgres('PostgreSQL store', () => {
       }
       expect((await claim('fresh')).rows[0]).toMatchObject({ taken: true });
       await client.query("SELECT sandbox_keep_at_most('default', 'keys', 'o', 19999, NULL, NULL, 0)");
+      await commitDeleting('k2');
       await client.query('RESET client_min_messages');
       const recordScans = plans.flatMap(allScans).filter((scan) => scan['Relation Name'] === 'records');
-      // The claim's two looks by key, the eviction's pick of the oldest and its delete by key.
+      // The claim's two looks by key, the eviction's pick of the oldest and its delete by key, the commit's delete by key.
       expect(recordScans.map((scan) => [scan['Node Type'], scan['Index Name']])).toEqual([
         ['Index Scan', 'records_pkey'],
         ['Index Scan', 'records_pkey'],
         ['Index Scan', 'records_by_owner'],
         ['Index Scan', 'records_pkey'],
+        ['Index Scan', 'records_pkey'],
       ]);
       for (const scan of recordScans) expect(scan['Rows Removed by Filter'] ?? 0).toBe(0);
-      expect(Number((await client.query<{ n: string }>("SELECT count(*) AS n FROM records WHERE collection = 'keys'")).rows[0]?.n)).toBe(19999);
+      expect(Number((await client.query<{ n: string }>("SELECT count(*) AS n FROM records WHERE collection = 'keys'")).rows[0]?.n)).toBe(19998);
     }, schema.name);
   });
 

@@ -74,7 +74,7 @@ describePostgres('round trips per operation on PostgreSQL', () => {
     expect(count).toBeGreaterThan(0); // a recorder that saw nothing would meet every budget
     expect(count).toBeLessThanOrEqual(budget);
     // Every statement with parameters goes as a named prepared statement (parsed and planned
-    // once per connection); a commit script has none (its values are inlined, one round trip).
+    // once per connection), the commit (`sandbox_commit`) too.
     const unnamed = (recorder?.sent ?? []).filter((s) => s.app !== CONSOLE_APPLICATION_NAME && s.parameterized && s.name === undefined);
     expect(unnamed.map((s) => s.text.slice(0, 80))).toEqual([]);
   });

@@ -27,6 +27,8 @@ describePostgres('the shared state kept between requests (PostgreSQL, LISTEN/NOT
   let recorder: ReturnType<typeof recordStatements>;
   /** What the second instance's request pool sent since the last reset. */
   const sent = (): string[] => recorder.sent.filter((s) => s.app !== CONSOLE_APPLICATION_NAME).map((s) => s.text.replace(/\s+/g, ' '));
+  /** The version a commit the second instance sent is guarded by (`sandbox_commit`'s second argument; null: none). */
+  const commitGuards = (): unknown[] => recorder.sent.filter((s) => s.app !== CONSOLE_APPLICATION_NAME && s.text.startsWith('SELECT sandbox_commit(')).map((s) => s.values?.[1]);
 
   beforeAll(async () => {
     schema = testSchema();
@@ -64,7 +66,7 @@ describePostgres('the shared state kept between requests (PostgreSQL, LISTEN/NOT
     expect(res.status).toBe(200);
     expect(res.body.distributions[0].amountCents).toBe(777);
     expect(sent()).toHaveLength(1);
-    expect(sent()[0]).toContain("sandbox_check(coalesce((SELECT version FROM sandbox_state");
+    expect(commitGuards()).toEqual([secondShared.cachedVersion()]);
     expect(await stored()).toBe(before + 1);
   });
 
@@ -80,7 +82,10 @@ describePostgres('the shared state kept between requests (PostgreSQL, LISTEN/NOT
     expect(res.body).toEqual({ statusCode: '1503', statusDesc: 'Service unavailable' });
     // The commit that found the version moved, then the run again: a fresh read, the fault taken.
     const statements = sent();
-    expect(statements[0]).toContain('sandbox_check(coalesce((SELECT version');
+    const guards = commitGuards();
+    expect(statements[0]).toMatch(/^SELECT sandbox_commit\(/);
+    expect(guards).toHaveLength(1);
+    expect(typeof guards[0]).toBe('number');
     expect(statements[1]).toContain("key = 'clock') AS clock");
     expect(statements[2]).toMatch(/^UPDATE faults SET remaining = remaining - 1/);
     expect(statements).toHaveLength(3);
@@ -163,7 +168,8 @@ describePostgres('the shared state kept between requests (PostgreSQL, LISTEN/NOT
     expect(res.status).toBe(200);
     expect(res.body.distributions[0].createdAt).toBe('2024-04-20 12:01:00');
     expect(sent()).toHaveLength(2); // the read, then an unguarded commit
-    expect(sent()[1]).not.toContain('sandbox_check(coalesce((SELECT version');
+    expect(sent()[1]).toMatch(/^SELECT sandbox_commit\(/);
+    expect(commitGuards()).toEqual([null]);
     expect(secondShared.cachedVersion()).toBeDefined(); // and kept again
   });
 

@@ -76,8 +76,10 @@ export interface SentStatement {
   text: string;
   /** The prepared statement's name, when it was sent as one (`{ name, text, values }`). */
   name?: string;
-  /** Whether it carried parameters (the extended protocol); a commit script carries none. */
+  /** Whether it carried parameters (the extended protocol). */
   parameterized: boolean;
+  /** Its parameters, when it carried any. */
+  values?: unknown[];
 }
 
 /**
@@ -95,11 +97,13 @@ export function recordStatements(): { sent: SentStatement[]; stop(): void } {
     const app = String((this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name ?? '');
     const config = typeof first === 'object' && first !== null ? (first as { text?: string; name?: string; values?: unknown }) : undefined;
     const name = config?.name;
+    const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : Array.isArray(config?.values) ? (config.values as unknown[]) : undefined;
     sent.push({
       app,
       text: typeof first === 'string' ? first : String(config?.text ?? first),
       ...(name !== undefined && { name }),
-      parameterized: Array.isArray(args[1]) || Array.isArray(config?.values),
+      parameterized: values !== undefined,
+      ...(values !== undefined && { values }),
     });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;

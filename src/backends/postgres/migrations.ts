@@ -361,6 +361,60 @@ $$;
 ALTER TABLE console_heads ADD COLUMN cleared_before_ms float8;
 `,
   },
+  {
+    version: 10,
+    name: 'commit_function',
+    sql: `
+-- A commit as one function call (commit-call.ts), sent as a named prepared statement: parsed
+-- and planned once per connection, where the script it replaces (its values inlined) was parsed
+-- and planned whole on every commit. The same order as the script. Records and claims are
+-- deleted one by one, by their whole key: a statement of a function keeps its plan for the
+-- connection, and a join with an array, planned while a table is new, could keep a scan
+-- (migration 8). 1179861809 is COLLECTION_LOCK ('FSC1').
+CREATE FUNCTION sandbox_commit(ws text, shared_version bigint, lock_colls text[],
+                               claim_colls text[], claim_ids text[], claim_tokens text[],
+                               del_colls text[], del_ids text[],
+                               put_colls text[], put_ids text[], put_owners text[], put_values text[],
+                               keep_colls text[], keep_owners text[], keep_max bigint[], keep_fields text[], keep_before float8[], keep_scans integer[],
+                               refuse_colls text[], refuse_max bigint[], refuse_index integer[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  i integer;
+  ended integer := 0;
+BEGIN
+  IF shared_version IS NOT NULL THEN
+    PERFORM sandbox_check(coalesce((SELECT version FROM sandbox_state WHERE workspace = ws AND key = 'clock'), -1) = shared_version, 'sandbox:state_moved');
+  END IF;
+  FOR i IN 1 .. coalesce(cardinality(lock_colls), 0) LOOP
+    PERFORM pg_advisory_xact_lock(1179861809, hashtext(current_schema() || '/' || ws || '/' || lock_colls[i]));
+  END LOOP;
+  IF coalesce(cardinality(claim_ids), 0) > 0 THEN
+    FOR i IN 1 .. cardinality(claim_ids) LOOP
+      DELETE FROM idempotency_claims WHERE workspace = ws AND collection = claim_colls[i] AND id = claim_ids[i] AND claim_token = claim_tokens[i];
+      IF FOUND THEN ended := ended + 1; END IF;
+    END LOOP;
+    PERFORM sandbox_check(ended = cardinality(claim_ids), 'sandbox:claim_lost');
+  END IF;
+  FOR i IN 1 .. coalesce(cardinality(del_ids), 0) LOOP
+    DELETE FROM records WHERE workspace = ws AND collection = del_colls[i] AND id = del_ids[i];
+  END LOOP;
+  IF coalesce(cardinality(put_ids), 0) > 0 THEN
+    INSERT INTO records (workspace, collection, id, owner, value)
+    SELECT ws, p.collection, p.id, p.owner, p.value::json
+    FROM unnest(put_colls, put_ids, put_owners, put_values) WITH ORDINALITY AS p(collection, id, owner, value, n)
+    ORDER BY p.n
+    ON CONFLICT (workspace, collection, id) DO UPDATE SET owner = EXCLUDED.owner, value = EXCLUDED.value;
+  END IF;
+  FOR i IN 1 .. coalesce(cardinality(keep_colls), 0) LOOP
+    PERFORM sandbox_keep_at_most(ws, keep_colls[i], keep_owners[i], keep_max[i], keep_fields[i], keep_before[i], keep_scans[i]);
+  END LOOP;
+  FOR i IN 1 .. coalesce(cardinality(refuse_colls), 0) LOOP
+    PERFORM sandbox_check((SELECT coalesce(sum(n), 0) FROM record_counts WHERE workspace = ws AND collection = refuse_colls[i]) <= refuse_max[i], 'sandbox:refused:' || refuse_index[i]);
+  END LOOP;
+END
+$$;
+`,
+  },
 ];
 
 /** Lock class of the migration lock (pg_advisory_xact_lock(class, hashtext(schema))). */

@@ -12,7 +12,7 @@ import {
   type RecordStore,
 } from '../../core/store/record-store.js';
 import type { Collections, StoreOp } from '../../core/store/types.js';
-import { CLAIM_LOST, commitScript, REFUSED, STATE_MOVED, type Put } from './commit-script.js';
+import { CLAIM_LOST, commitCall, REFUSED, STATE_MOVED, type Put } from './commit-call.js';
 import { StaleSharedStateError } from '../../core/store/assumed-state.js';
 import { currentScope } from '../../workspaces/current.js';
 import { inTransaction, prepared, toStoreError } from './pool.js';
@@ -54,9 +54,9 @@ const CLAIM_ATTEMPTS = 10;
  * - `count` reads per-owner counters that statement triggers keep in the writing transaction:
  *   O(1) for an owner, O(owners) for a whole collection. (`count(*)` would read every index
  *   entry of the owner, O(records), on every list page.)
- * - `commit` is one SQL transaction in one round trip (`commitScript`): deletes, then all puts
- *   in one `INSERT ... SELECT unnest(...)` (a put over an existing record keeps its `seq`), the
- *   bounds, then the completed claims.
+ * - `commit` is one SQL transaction in one round trip (`commitCall`, migration 10's function):
+ *   the guard, the locks, the completed claims, the deletes, then all puts in one
+ *   `INSERT ... SELECT unnest(...)` (a put over an existing record keeps its `seq`), then the bounds.
  * - `claimKey` is one call of `sandbox_claim_key` (migration 6) that either finds a live stored
  *   answer, or inserts the claim row / takes over a lapsed one (`ON CONFLICT ... DO UPDATE ...
  *   WHERE lease_until <= now`), or reports the holder; lease times are the database's clock,
@@ -144,8 +144,8 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
   }
 
   /**
-   * One round trip: the whole transaction goes as one script (`commitScript`), which
-   * PostgreSQL runs as one implicit transaction. A cap it breaks or a claim it lost rolls it all
+   * One round trip: the whole transaction is one call of `sandbox_commit` (`commitCall`), one
+   * statement, so one transaction. A cap it breaks or a claim it lost rolls it all
    * back and comes back as `sandbox_check`'s reason, turned here into the bound's refusal or a
    * `ClaimLostError`. A deadlock or serialization failure is retried, as `inTransaction` does.
    */
@@ -158,10 +158,10 @@ export class PostgresRecordStore<D extends Collections> implements RecordStore<D
     // A request running on this instance's copy of the shared state, not yet confirmed: the commit checks it first.
     const assumed = currentScope()?.assumed;
     const sharedVersion = assumed && !assumed.confirmed ? assumed.version : undefined;
-    const script = commitScript({ workspace: this.workspace, ...this.fold(tx.ops), bounds: tx.bounds, claims: tx.completedClaims, ...(sharedVersion !== undefined && { sharedVersion }) });
+    const call = commitCall({ workspace: this.workspace, ...this.fold(tx.ops), bounds: tx.bounds, claims: tx.completedClaims, ...(sharedVersion !== undefined && { sharedVersion }) });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.pool.query(script);
+        await this.pool.query(call);
         if (assumed) assumed.confirmed = true;
         return result;
       } catch (error) {

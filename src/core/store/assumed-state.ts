@@ -6,7 +6,7 @@
  * forecast, checked before the request has any effect:
  *
  * - its commit carries a guard: it writes only if the shared state's version is still `version`
- *   (`commitScript`'s first statement), and sets `confirmed` when it did;
+ *   (the first check of the commit, `commitCall`), and sets `confirmed` when it did;
  * - an answer without a commit asks first whether the version is still the same
  *   (`SharedSandboxState.stillAt`, one round trip, on error paths only).
  *
