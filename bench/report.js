@@ -66,7 +66,10 @@ export function evaluate(results) {
   add('f', `persisted NorCap create (--data, ${results.config.persistedRecords.toLocaleString('en')} stored): req/s vs in memory`, '≥', 0.8, perMode((mode) => results.persisted[mode]?.ratio ?? null));
 
   const pg = results.postgres;
-  const pgFigure = (load, field, baseline) => perMode((mode) => (pg?.mode === mode && pg[load] ? ratio(pg[load][field], pg.bare?.[baseline]?.[field]) : null));
+  // (h) runs once, after the headline runs: its baseline is the median of their bare figures, not
+  // the last one alone (a low last round once read 0.38x where the median gave 0.28x).
+  const bareMedian = (baseline, field) => median(results.runs.map((run) => run.bare?.[baseline]?.[field]).filter((x) => typeof x === 'number')) ?? pg?.bare?.[baseline]?.[field];
+  const pgFigure = (load, field, baseline) => perMode((mode) => (pg?.mode === mode && pg[load] ? ratio(pg[load][field], bareMedian(baseline, field)) : null));
   add('h', 'PostgreSQL: NorCap create req/s vs bare', '≥', 0.35, pgFigure('norcapCreate', 'rps', 'norcapCreate'));
   add('h', 'PostgreSQL: NorCap create p99 vs bare', '≤', 3, pgFigure('norcapCreate', 'p99', 'norcapCreate'));
   add('h', 'PostgreSQL: Nova keyed create req/s vs bare', '≥', 0.25, pgFigure('novaKeyedCreate', 'rps', 'novaCreate'));
@@ -205,5 +208,8 @@ export async function writeReport(results) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = JSON.parse(await readFile(RESULTS, 'utf8'));
+  // Judged again by the rules as they are now (the figures are the run's), and kept so.
+  results.targets = evaluate(results);
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(await writeReport(results));
 }
