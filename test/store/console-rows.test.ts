@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { PostgresWorkspaces } from '../../src/backends/postgres/workspaces.js';
 import { SandboxClock } from '../../src/core/clock.js';
 import { TIMELINE_ROOM } from '../../src/control-plane/shared-journal.js';
@@ -86,26 +86,31 @@ describePostgres('PostgresConsoleRows: the shared journal table', () => {
     await two.close();
   });
 
-  test("a request answered before another instance's clear is gone with it, though its batch is written after the clear; one answered after stays", async () => {
+  test("a request answered before another instance's clear is gone with it, though its batch is written after the clear; one answered in its millisecond or after stays", async () => {
     const one = await pg.openJournal('late', { capacity: 10, clock });
     const two = await pg.openJournal('late', { capacity: 10, clock });
     const entry = (path: string) => ({ seq: 0, time: clock.now().toISOString(), api: 'norcap' as const, operation: 'listDistributions', method: 'GET', path, status: 200, duration_ms: 1, matched_contract: true, problems: [], failure: null, fault: null });
-    /** Until the wall clock has moved to its next millisecond (within one, a request counts as after a clear). */
-    const tick = () => {
-      const at = Date.now();
-      while (Date.now() === at);
+    /** Runs `act` with the wall clock (what a row's and a clear's instant are read from) at `ms`. */
+    const at = (ms: number, act: () => void) => {
+      const now = jest.spyOn(Date, 'now').mockReturnValue(ms);
+      try {
+        act();
+      } finally {
+        now.mockRestore();
+      }
     };
-    one.appendRequest(entry('/before'), undefined); // queued: its batch waits for batchMs
-    tick();
-    two.clear(); // written at once
+    const T = 1_800_000_000_000;
+    at(T, () => one.appendRequest(entry('/before'), undefined)); // queued: its batch waits for batchMs
+    at(T + 1, () => two.clear()); // written at once
     await two.sync();
-    tick();
-    one.appendRequest(entry('/after'), undefined);
-    await one.sync(); // '/before' and '/after' in one batch, after the clear
+    at(T + 1, () => one.appendRequest(entry('/same-millisecond'), undefined));
+    at(T + 2, () => one.appendRequest(entry('/after\nwith a newline'), undefined)); // rows go one a line: JSON escapes it
+    await one.sync(); // all three in one batch, after the clear
     await two.sync();
     const { rows } = await withAdmin((client) => client.query<{ kind: string; data: { path?: string; kind?: string } }>(`SELECT kind, data FROM console_rows WHERE workspace = 'late' ORDER BY id`), schema.name);
-    expect(rows.map((row) => (row.kind === 'request' ? row.data.path : row.data.kind))).toEqual(['cleared', '/after']);
-    for (const log of [one, two]) expect(log.rows().map((row) => (row.kind === 'request' ? row.value.path : row.value.kind))).toEqual(['cleared', '/after']);
+    const expected = ['cleared', '/same-millisecond', '/after\nwith a newline'];
+    expect(rows.map((row) => (row.kind === 'request' ? row.data.path : row.data.kind))).toEqual(expected);
+    for (const log of [one, two]) expect(log.rows().map((row) => (row.kind === 'request' ? row.value.path : row.value.kind))).toEqual(expected);
     await one.close();
     await two.close();
   });

@@ -9,9 +9,6 @@ export interface CompletedClaim {
   claimToken: string;
 }
 
-/** Lock class of the per-collection lock a capped commit takes (`tx.refuseBeyond`; the constant in migration 10's `sandbox_commit`). */
-export const COLLECTION_LOCK = 0x46534331; // 'FSC1'
-
 /** One record to write, in creation order. */
 export interface Put {
   collection: string;
@@ -31,7 +28,11 @@ export interface CommitPlan {
   sharedVersion?: number;
 }
 
-/** The reason `sandbox_check` raises for refusal `index` of `plan.bounds`, and for a lost claim. */
+/**
+ * The reason `sandbox_check` raises for refusal `index` of `plan.bounds`, and for a lost claim.
+ * These three are spelled into migration 10's `sandbox_commit` as it is created: changing one
+ * takes a new migration that creates the function again.
+ */
 export const REFUSED = 'sandbox:refused:';
 export const CLAIM_LOST = 'sandbox:claim_lost';
 /** The reason `sandbox_check` raises when the shared state moved on from `plan.sharedVersion`. */

@@ -279,7 +279,8 @@ export class PostgresConsoleRows implements SharedJournalLog {
     this.counts = new Map();
     this.resetCounts = false;
     const clears = rows.flatMap((row, i) => (row.clear ? [i + 1] : []));
-    const clearedBefore = rows.reduce<number | null>((mark, row) => (row.clear && row.at !== undefined && (mark === null || row.at > mark) ? row.at : mark), null);
+    const clearedAt = rows.flatMap((row) => (row.clear && row.at !== undefined ? [row.at] : []));
+    const clearedBefore = clearedAt.length > 0 ? Math.max(...clearedAt) : null;
     const values = [
       this.workspace,
       rows.length,

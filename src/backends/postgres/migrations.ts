@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
 import { inTransaction } from './pool.js';
 import { quoteIdent } from './quote.js';
+import { CLAIM_LOST, REFUSED, STATE_MOVED } from './commit-call.js';
+
+/** Lock class of the per-collection lock a capped commit takes (`tx.refuseBeyond`, in `sandbox_commit`). */
+const COLLECTION_LOCK = 0x46534331; // 'FSC1'
 
 /**
  * The schema, as numbered migrations applied in order and never edited once released: a change
@@ -383,17 +387,17 @@ DECLARE
   ended integer := 0;
 BEGIN
   IF shared_version IS NOT NULL THEN
-    PERFORM sandbox_check(coalesce((SELECT version FROM sandbox_state WHERE workspace = ws AND key = 'clock'), -1) = shared_version, 'sandbox:state_moved');
+    PERFORM sandbox_check(coalesce((SELECT version FROM sandbox_state WHERE workspace = ws AND key = 'clock'), -1) = shared_version, '${STATE_MOVED}');
   END IF;
   FOR i IN 1 .. coalesce(cardinality(lock_colls), 0) LOOP
-    PERFORM pg_advisory_xact_lock(1179861809, hashtext(current_schema() || '/' || ws || '/' || lock_colls[i]));
+    PERFORM pg_advisory_xact_lock(${COLLECTION_LOCK}, hashtext(current_schema() || '/' || ws || '/' || lock_colls[i]));
   END LOOP;
   IF coalesce(cardinality(claim_ids), 0) > 0 THEN
     FOR i IN 1 .. cardinality(claim_ids) LOOP
       DELETE FROM idempotency_claims WHERE workspace = ws AND collection = claim_colls[i] AND id = claim_ids[i] AND claim_token = claim_tokens[i];
       IF FOUND THEN ended := ended + 1; END IF;
     END LOOP;
-    PERFORM sandbox_check(ended = cardinality(claim_ids), 'sandbox:claim_lost');
+    PERFORM sandbox_check(ended = cardinality(claim_ids), '${CLAIM_LOST}');
   END IF;
   FOR i IN 1 .. coalesce(cardinality(del_ids), 0) LOOP
     DELETE FROM records WHERE workspace = ws AND collection = del_colls[i] AND id = del_ids[i];
@@ -409,7 +413,7 @@ BEGIN
     PERFORM sandbox_keep_at_most(ws, keep_colls[i], keep_owners[i], keep_max[i], keep_fields[i], keep_before[i], keep_scans[i]);
   END LOOP;
   FOR i IN 1 .. coalesce(cardinality(refuse_colls), 0) LOOP
-    PERFORM sandbox_check((SELECT coalesce(sum(n), 0) FROM record_counts WHERE workspace = ws AND collection = refuse_colls[i]) <= refuse_max[i], 'sandbox:refused:' || refuse_index[i]);
+    PERFORM sandbox_check((SELECT coalesce(sum(n), 0) FROM record_counts WHERE workspace = ws AND collection = refuse_colls[i]) <= refuse_max[i], '${REFUSED}' || refuse_index[i]);
   END LOOP;
 END
 $$;
