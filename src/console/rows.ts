@@ -39,11 +39,52 @@ export interface RequestRow extends Omit<JournalEntry, 'path'> {
   response: { headers: Record<string, string>; body: ShownBody };
 }
 
+/** A row without its exchange: what the console's table, filters and timeline show. */
+export type RowHead = Omit<RequestRow, 'request' | 'response'>;
+
+/**
+ * A journal entry's row in two parts, each built once, on first read: `head()` (what a stream
+ * sends of it) and `row()` (the exchange too: the detail view, the exports). Every secret the
+ * exchange carries is learnt first, then masked everywhere, so the head is masked as the whole
+ * row is; only the masked copies of the headers and bodies wait for `row()`, which a console
+ * never asks for unless a row is opened.
+ *
+ * @example
+ * const parts = rowParts(entry, state, capture);
+ * send(JSON.stringify(parts.head())); // the table's line
+ * parts.row().response.body; // when the row is opened
+ */
+export function rowParts(entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined): { head(): RowHead; row(): RequestRow } {
+  let learnt: Learnt | undefined;
+  let head: RowHead | undefined;
+  let row: RequestRow | undefined;
+  const learntOf = (): Learnt => (learnt ??= learn(capture));
+  const headOf = (): RowHead => (head ??= rowHead(entry, state, capture, learntOf()));
+  return {
+    head: headOf,
+    row: () => (row ??= { ...headOf(), ...exchangeOf(entry, capture, learntOf()) }),
+  };
+}
+
 /**
  * Builds the row of a journal entry, off the request path (the feed builds rows after the
  * response is out). Every secret the exchange carries is learnt first, then masked everywhere.
  */
 export function buildRow(entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined): RequestRow {
+  return rowParts(entry, state, capture).row();
+}
+
+/** What an exchange tells of its secrets, and the bodies as read to learn them. */
+interface Learnt {
+  secrets: SecretSet;
+  requestHeaders: RawCapture['requestHeaders'];
+  requestBody: unknown;
+  responseText: string;
+  /** The response parsed when it is JSON (and whole), else undefined. */
+  responseJson: unknown;
+}
+
+function learn(capture: RawCapture | undefined): Learnt {
   const secrets = new SecretSet();
   const requestHeaders = capture?.requestHeaders ?? {};
   for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
@@ -63,7 +104,25 @@ export function buildRow(entry: JournalEntry, state: RequestState | undefined, c
       responseJson = undefined;
     }
   }
+  return { secrets, requestHeaders, requestBody, responseText, responseJson };
+}
 
+function rowHead(entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined, { secrets, requestHeaders, requestBody }: Learnt): RowHead {
+  const idempotencyKey = requestHeaders['idempotency-key'];
+  return {
+    ...entry,
+    kind: 'request',
+    path: secrets.scrub(entry.path),
+    query: maskQuery(capture?.query ?? '', secrets),
+    problems: entry.problems.map((problem) => secrets.scrub(problem)),
+    failure: entry.failure && { ...entry.failure, message: secrets.scrub(entry.failure.message) },
+    replayed: String(capture?.responseHeaders['idempotent-replayed'] ?? '') === 'true',
+    idempotency_key: typeof idempotencyKey === 'string' ? secrets.scrub(idempotencyKey) : null,
+    violations: violationsOf(entry, state, requestBody, secrets),
+  };
+}
+
+function exchangeOf(entry: JournalEntry, capture: RawCapture | undefined, { secrets, requestHeaders, requestBody, responseText, responseJson }: Learnt): Pick<RequestRow, 'request' | 'response'> {
   const requestShown: ShownBody =
     requestBody === undefined || (typeof requestBody === 'object' && requestBody !== null && !Buffer.isBuffer(requestBody) && Object.keys(requestBody).length === 0 && !Array.isArray(requestBody))
       ? { kind: 'none', value: null, ...(requestBody === undefined && entry.method !== 'GET' && entry.method !== 'HEAD' ? { note: 'not read: the request was answered before its body was parsed' } : {}) }
@@ -77,22 +136,7 @@ export function buildRow(entry: JournalEntry, state: RequestState | undefined, c
       : responseJson !== undefined
         ? { kind: 'json', value: maskValue(responseJson, secrets) }
         : { kind: 'text', value: secrets.scrub(responseText), ...(capture.truncated && { truncated: true }) };
-
-  const headerValue = (name: string): string | undefined => {
-    const value = requestHeaders[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  const idempotencyKey = headerValue('idempotency-key');
   return {
-    ...entry,
-    kind: 'request',
-    path: secrets.scrub(entry.path),
-    query: maskQuery(capture?.query ?? '', secrets),
-    problems: entry.problems.map((problem) => secrets.scrub(problem)),
-    failure: entry.failure && { ...entry.failure, message: secrets.scrub(entry.failure.message) },
-    replayed: String(capture?.responseHeaders['idempotent-replayed'] ?? '') === 'true',
-    idempotency_key: idempotencyKey === undefined ? null : secrets.scrub(idempotencyKey),
-    violations: violationsOf(entry, state, requestBody, secrets),
     request: { headers: maskHeaders(requestHeaders, secrets), body: requestShown },
     response: { headers: maskHeaders(capture?.responseHeaders ?? {}, secrets), body: responseShown },
   };
