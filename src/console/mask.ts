@@ -15,6 +15,23 @@ const SECRET_NAME = /secret|passw|api_?key|apikey|access_?token|refresh_?token|i
 const WORKSPACE_KEY_TEXT = /wsk_[A-Za-z0-9]{16}_[A-Za-z0-9_-]+/g;
 
 /**
+ * Whether a field or parameter name holds a secret (`SECRET_NAME`), remembered per name: a
+ * console row tests every key of two bodies and two sets of headers, and the names repeat from
+ * request to request. Names are the client's to choose, so at most `MAX_REMEMBERED_NAMES` are kept.
+ */
+const secretNames = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1024;
+
+function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(name);
+    if (secretNames.size < MAX_REMEMBERED_NAMES) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+/**
  * The secrets one request carries (its bearer token, its Basic password, a form's
  * `client_secret`, the token its answer issued): every occurrence of them elsewhere in the
  * request or its answer is masked too, whatever the field is called.
@@ -43,14 +60,14 @@ export class SecretSet {
   addFields(value: unknown, depth = 0): void {
     if (depth > 20 || value === null || typeof value !== 'object') return;
     for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-      if (SECRET_NAME.test(key)) this.add(field);
+      if (isSecretName(key)) this.add(field);
       else this.addFields(field, depth + 1);
     }
   }
 
   /** `text` with every known secret and any workspace key replaced by the mask. */
   scrub(text: string): string {
-    let out = text.replace(WORKSPACE_KEY_TEXT, MASK);
+    let out = text.includes('wsk_') ? text.replace(WORKSPACE_KEY_TEXT, MASK) : text;
     for (const secret of this.values) if (out.includes(secret)) out = out.split(secret).join(MASK);
     return out;
   }
@@ -62,7 +79,7 @@ export class SecretSet {
  */
 export function maskHeader(name: string, value: string, secrets: SecretSet): string {
   const lower = name.toLowerCase();
-  if (!SECRET_HEADERS.has(lower) && !SECRET_NAME.test(lower)) return secrets.scrub(value);
+  if (!SECRET_HEADERS.has(lower) && !isSecretName(lower)) return secrets.scrub(value);
   if (lower !== 'authorization' && lower !== 'proxy-authorization') return MASK;
   const match = /^(\S+)\s+(\S.*)$/.exec(value.trim());
   if (!match) return MASK;
@@ -90,7 +107,7 @@ export function maskValue(value: unknown, secrets: SecretSet, depth = 0): unknow
   if (Array.isArray(value)) return value.map((item) => maskValue(item, secrets, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-    out[secrets.scrub(key)] = SECRET_NAME.test(key) && field !== null && field !== undefined && field !== '' ? MASK : maskValue(field, secrets, depth + 1);
+    out[secrets.scrub(key)] = isSecretName(key) && field !== null && field !== undefined && field !== '' ? MASK : maskValue(field, secrets, depth + 1);
   }
   return out;
 }
@@ -107,7 +124,7 @@ export function maskQuery(query: string, secrets: SecretSet): string {
     } catch {
       // kept as sent
     }
-    return eq >= 0 && SECRET_NAME.test(decoded) ? `${secrets.scrub(name)}=${encodeURIComponent(MASK)}` : secrets.scrub(pair);
+    return eq >= 0 && isSecretName(decoded) ? `${secrets.scrub(name)}=${encodeURIComponent(MASK)}` : secrets.scrub(pair);
   });
   return `?${parts.join('&')}`;
 }
