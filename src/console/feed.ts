@@ -19,9 +19,14 @@ export const DEFAULT_SLICE_ROWS = 24;
 /** What the stream sends of a request: everything but its exchange (headers, bodies, violations). */
 export type RowSummary = Omit<RequestRow, 'request' | 'response' | 'violations'> & { feed_seq: number; violations: number };
 
-/** A row's summary; a shared row read back from the log comes whole, and its exchange is left out. */
-function summaryOf({ violations, request: _request, response: _response, ...rest }: RowHead & Partial<Pick<RequestRow, 'request' | 'response'>>, feedSeq: number): RowSummary {
-  return { ...rest, violations: violations.length, feed_seq: feedSeq };
+/** A row's summary: its head, with the violations counted. */
+function summaryOf(head: RowHead, feedSeq: number): RowSummary {
+  return { ...head, violations: head.violations.length, feed_seq: feedSeq };
+}
+
+/** The head of a whole row (a shared row read back from the log): the row without its exchange. */
+function headOfRow({ request: _request, response: _response, ...head }: RequestRow): RowHead {
+  return head;
 }
 
 /** A timeline event that is not a request: a clock move, a fault, a lifecycle move, a reset. */
@@ -296,7 +301,7 @@ function loggedItem(epoch: string, row: LoggedRow): FeedItem {
     return { seq: row.id, event: 'timeline', data, frame: `id: ${epoch}.${row.id}\nevent: timeline\ndata: ${data}\n\n` };
   }
   const whole = (): RequestRow => ({ ...row.value, seq: row.id }) as unknown as RequestRow;
-  return lazyItem(epoch, row.id, row.id, { head: whole, row: whole });
+  return lazyItem(epoch, row.id, row.id, { head: () => headOfRow(whole()), row: whole });
 }
 
 /** A request's feed item whose row, SSE frame and JSON are made on first read, once. */

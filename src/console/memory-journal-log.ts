@@ -35,7 +35,11 @@ export class MemoryJournalLog implements SharedJournalLog {
 
   appendRequest(entry: JournalEntry, state: unknown): void {
     const capture = captureOf(state);
-    this.enqueue(() => ({ id: ++this.last, kind: 'request', value: { ...buildRow(entry, state as RequestState | undefined, capture), seq: this.last } }));
+    this.enqueue(() => {
+      const value = buildRow(entry, state as RequestState | undefined, capture); // a fresh row: numbered in place, not re-spread
+      value.seq = ++this.last;
+      return { id: this.last, kind: 'request', value: value as unknown as Record<string, unknown> };
+    });
   }
 
   appendTimeline(event: { kind: string; time: string; [field: string]: unknown }): void {

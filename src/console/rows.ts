@@ -109,13 +109,23 @@ function learn(capture: RawCapture | undefined): Learnt {
 
 function rowHead(entry: JournalEntry, state: RequestState | undefined, capture: RawCapture | undefined, { secrets, requestHeaders, requestBody }: Learnt): RowHead {
   const idempotencyKey = requestHeaders['idempotency-key'];
+  // Field by field, in the entry's order, not `{ ...entry, path: … }`: a spread whose later keys
+  // replace some of the copied ones took V8's slow path, and made the head 2.5 times dearer.
   return {
-    ...entry,
-    kind: 'request',
+    seq: entry.seq,
+    time: entry.time,
+    api: entry.api,
+    operation: entry.operation,
+    method: entry.method,
     path: secrets.scrub(entry.path),
-    query: maskQuery(capture?.query ?? '', secrets),
+    status: entry.status,
+    duration_ms: entry.duration_ms,
+    matched_contract: entry.matched_contract,
     problems: entry.problems.map((problem) => secrets.scrub(problem)),
     failure: entry.failure && { ...entry.failure, message: secrets.scrub(entry.failure.message) },
+    fault: entry.fault,
+    kind: 'request',
+    query: maskQuery(capture?.query ?? '', secrets),
     replayed: String(capture?.responseHeaders['idempotent-replayed'] ?? '') === 'true',
     idempotency_key: typeof idempotencyKey === 'string' ? secrets.scrub(idempotencyKey) : null,
     violations: violationsOf(entry, state, requestBody, secrets),
