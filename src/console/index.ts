@@ -8,7 +8,7 @@ import { controlEvents } from './control-events.js';
 import { FeedRegistry } from './feeds.js';
 import { FirstRun } from './first-run.js';
 import { mayCarryConsoleCookie } from './guard.js';
-import { consoleRoutes } from './routes.js';
+import type { ConsoleRouteDeps } from './routes.js';
 import { consoleCookie } from './session.js';
 import { OpenStreams, type StreamOptions } from './stream.js';
 
@@ -43,7 +43,7 @@ export function createConsole(deps: { registry: WorkspaceRegistry; access: Contr
   const feeds = new FeedRegistry();
   const firstRun = new FirstRun(deps.registry.defaultWorkspace, deps.autoAdvance);
   const streams = new OpenStreams();
-  const routes = consoleRoutes({ registry: deps.registry, access: deps.access, feeds, firstRun, streams, ...(deps.options?.stream && { stream: deps.options.stream }) });
+  const routes = onFirstUse({ registry: deps.registry, access: deps.access, feeds, firstRun, streams, ...(deps.options?.stream && { stream: deps.options.stream }) });
   const capture = captureExchanges();
   // One step, not a Router: an API request must not walk the console's route table (its sixteen
   // layers were matched against every request's path). Console paths go to the routes, which
@@ -61,4 +61,25 @@ export function createConsole(deps: { registry: WorkspaceRegistry; access: Contr
     });
   };
   return { beforeDoor, afterDoor: controlEvents(feeds), feeds, streams, close: () => streams.closeAll() };
+}
+
+/**
+ * The console's routes, loaded on the first console request rather than at start: the page,
+ * its exports, its stream (with helmet and better-sse) and its assets read from disk were
+ * about 20 ms of the 280 ms a start took to its first answer, for a page most runs never open.
+ */
+function onFirstUse(deps: ConsoleRouteDeps): RequestHandler {
+  let built: Promise<RequestHandler> | undefined;
+  return function consoleRoutesOnFirstUse(req, res, next) {
+    built ??= routesModule().then(({ consoleRoutes }) => consoleRoutes(deps));
+    built.then((routes) => routes(req, res, next), next);
+  };
+}
+
+let loadingRoutes: Promise<typeof import('./routes.js')> | undefined;
+
+/** One load for every console of the process (jest's module linker fails two concurrent first imports of one module). */
+function routesModule(): Promise<typeof import('./routes.js')> {
+  loadingRoutes ??= import('./routes.js');
+  return loadingRoutes;
 }

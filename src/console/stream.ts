@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { createSession } from 'better-sse';
 import type { ConsoleFeed, FeedItem } from './feed.js';
 
 export interface StreamOptions {
@@ -32,6 +31,14 @@ export class OpenStreams {
   }
 }
 
+let loadingBetterSse: Promise<typeof import('better-sse')> | undefined;
+
+/** better-sse, loaded with the first stream rather than at start; one load for every stream (jest's module linker fails two concurrent first imports). */
+function betterSse(): Promise<typeof import('better-sse')> {
+  loadingBetterSse ??= import('better-sse');
+  return loadingBetterSse;
+}
+
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
 
@@ -50,6 +57,7 @@ export async function streamFeed(req: Request, res: Response, feed: ConsoleFeed,
   }
   const maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   res.setHeader('X-Accel-Buffering', 'no');
+  const { createSession } = await betterSse();
   const session = await createSession(req, res, {
     keepAlive: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     retry: 1000,

@@ -4,7 +4,6 @@ import { createRandom } from '../../core/random.js';
 import type { WorkspaceCatalog, WorkspaceRecord, WorkspaceStoreFactory } from '../../workspaces/registry.js';
 import type { BackendOptions, SandboxBackend } from '../backend.js';
 import { EmbeddedStore } from './embedded-store.js';
-import { FilePersistence } from './file-persistence.js';
 
 /**
  * The embedded backend, the default that needs nothing installed: lowdb in memory, or in
@@ -17,13 +16,25 @@ import { FilePersistence } from './file-persistence.js';
 export async function openEmbedded(options: BackendOptions, buildFixtures: (random: ReturnType<typeof createRandom>) => SandboxData): Promise<SandboxBackend> {
   const random = createRandom(options.seed);
   const fixtureState = buildFixtures(random);
-  const persistence = options.data ? new FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
+  const persistence = options.data ? new (await filePersistence()).FilePersistence<SandboxData>(options.data, { repair: options.repairData }) : undefined;
   const store = await EmbeddedStore.open<SandboxData>({ fixtures: () => structuredClone(fixtureState), schemas: sandboxSchemas(), persistence });
   // A restart under the same --seed would replay the id stream from its start and hand out ids
   // already stored; the journal's sequence number moves the stream on, reproducibly.
   if (persistence?.resumed && options.seed !== undefined) random.seed(options.seed + persistence.sequence);
   const clock = new SandboxClock({ frozenAt: options.frozenAt });
   return { store, clock, random, workspaces: { catalog: new MemoryWorkspaceCatalog(), stores: embeddedWorkspaceStores }, close: () => store.close() };
+}
+
+let loadingFilePersistence: Promise<typeof import('./file-persistence.js')> | undefined;
+
+/**
+ * The file persistence (with lowdb's file adapters and steno), loaded for `--data` only: start-up
+ * time an in-memory sandbox never needs. One load for every caller (jest's module linker fails
+ * two concurrent first imports of one module).
+ */
+function filePersistence(): Promise<typeof import('./file-persistence.js')> {
+  loadingFilePersistence ??= import('./file-persistence.js');
+  return loadingFilePersistence;
 }
 
 /** The workspace catalog of one process. */
