@@ -2,6 +2,7 @@ import { API_MODULES, type SandboxData } from '../apis/index.js';
 import type { createRandom } from '../core/random.js';
 import type { BackendOptions, SandboxBackend } from './backend.js';
 import { openEmbedded } from './embedded/index.js';
+import { loadOnce } from '../core/load-once.js';
 
 export type { BackendOptions, SandboxBackend } from './backend.js';
 
@@ -23,13 +24,8 @@ export async function openBackend(options: BackendOptions): Promise<SandboxBacke
   return openPostgresBackend({ ...options, database: options.database }, buildFixtures);
 }
 
-let loadingPostgres: Promise<typeof import('./postgres/open.js')> | undefined;
-
-/** One load shared by concurrent callers (jest's module linker fails two concurrent first imports of `pg`). */
-function postgresModule(): Promise<typeof import('./postgres/open.js')> {
-  loadingPostgres ??= import('./postgres/open.js');
-  return loadingPostgres;
-}
+/** The PostgreSQL backend's modules, with `pg`: loaded by the first `--database` sandbox only. */
+const postgresModule = loadOnce(() => import('./postgres/open.js'));
 
 /** Every API's fixtures, drawn from one random stream. */
 function buildFixtures(random: ReturnType<typeof createRandom>): SandboxData {

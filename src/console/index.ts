@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { loadOnce } from '../core/load-once.js';
 import { runStep } from '../core/pipeline/steps.js';
 import { isSandboxPath } from '../apis/index.js';
 import type { ControlAccess } from '../control-plane/admin-access.js';
@@ -69,17 +70,10 @@ export function createConsole(deps: { registry: WorkspaceRegistry; access: Contr
  * about 20 ms of the 280 ms a start took to its first answer, for a page most runs never open.
  */
 function onFirstUse(deps: ConsoleRouteDeps): RequestHandler {
-  let built: Promise<RequestHandler> | undefined;
+  const built = loadOnce(() => routesModule().then(({ consoleRoutes }) => consoleRoutes(deps)));
   return function consoleRoutesOnFirstUse(req, res, next) {
-    built ??= routesModule().then(({ consoleRoutes }) => consoleRoutes(deps));
-    built.then((routes) => routes(req, res, next), next);
+    built().then((routes) => runStep(routes, req, res, next), next);
   };
 }
 
-let loadingRoutes: Promise<typeof import('./routes.js')> | undefined;
-
-/** One load for every console of the process (jest's module linker fails two concurrent first imports of one module). */
-function routesModule(): Promise<typeof import('./routes.js')> {
-  loadingRoutes ??= import('./routes.js');
-  return loadingRoutes;
-}
+const routesModule = loadOnce(() => import('./routes.js'));

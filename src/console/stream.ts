@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { loadOnce } from '../core/load-once.js';
 import type { ConsoleFeed, FeedItem } from './feed.js';
 
 export interface StreamOptions {
@@ -31,13 +32,8 @@ export class OpenStreams {
   }
 }
 
-let loadingBetterSse: Promise<typeof import('better-sse')> | undefined;
-
-/** better-sse, loaded with the first stream rather than at start; one load for every stream (jest's module linker fails two concurrent first imports). */
-function betterSse(): Promise<typeof import('better-sse')> {
-  loadingBetterSse ??= import('better-sse');
-  return loadingBetterSse;
-}
+/** better-sse, loaded with the first stream rather than at start. */
+const betterSse = loadOnce(() => import('better-sse'));
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;

@@ -139,4 +139,24 @@ describe('ConsoleFeed', () => {
     expect(parts.row()).toEqual({ ...head, request, response });
     expect(parts.row()).toBe(parts.row()); // built once
   });
+
+  test("a row's head leaves the exchange's masked copies unmade: only the whole row lists the headers", () => {
+    // What a stream sends must not pay for masking every header and body: count who lists them.
+    let listed = 0;
+    const counted = <T extends object>(target: T): T => new Proxy(target, { ownKeys: (t) => (listed++, Reflect.ownKeys(t)) });
+    const capture: RawCapture = {
+      query: '',
+      requestHeaders: counted({ authorization: 'Bearer sandbox:sandbox_api_key', 'content-type': 'application/json' }),
+      requestBody: undefined,
+      responseHeaders: counted({ 'content-type': 'application/json; charset=utf-8' }),
+      responseChunks: ['{"ok":true}'],
+      responseBytes: 11,
+      truncated: false,
+    };
+    const parts = rowParts(entry('/v3/custody/distributions'), undefined, capture);
+    parts.head();
+    expect(listed).toBe(0);
+    expect(parts.row().request.headers).toEqual({ authorization: 'Bearer sandbox:[masked]', 'content-type': 'application/json' });
+    expect(listed).toBe(2); // the request's and the response's headers, once each
+  });
 });

@@ -4,6 +4,7 @@ import { createRandom } from '../../core/random.js';
 import type { WorkspaceCatalog, WorkspaceRecord, WorkspaceStoreFactory } from '../../workspaces/registry.js';
 import type { BackendOptions, SandboxBackend } from '../backend.js';
 import { EmbeddedStore } from './embedded-store.js';
+import { loadOnce } from '../../core/load-once.js';
 
 /**
  * The embedded backend, the default that needs nothing installed: lowdb in memory, or in
@@ -25,17 +26,8 @@ export async function openEmbedded(options: BackendOptions, buildFixtures: (rand
   return { store, clock, random, workspaces: { catalog: new MemoryWorkspaceCatalog(), stores: embeddedWorkspaceStores }, close: () => store.close() };
 }
 
-let loadingFilePersistence: Promise<typeof import('./file-persistence.js')> | undefined;
-
-/**
- * The file persistence (with lowdb's file adapters and steno), loaded for `--data` only: start-up
- * time an in-memory sandbox never needs. One load for every caller (jest's module linker fails
- * two concurrent first imports of one module).
- */
-function filePersistence(): Promise<typeof import('./file-persistence.js')> {
-  loadingFilePersistence ??= import('./file-persistence.js');
-  return loadingFilePersistence;
-}
+/** The file persistence (with lowdb's file adapters and steno), loaded for `--data` only: start-up time an in-memory sandbox never needs. */
+const filePersistence = loadOnce(() => import('./file-persistence.js'));
 
 /** The workspace catalog of one process. */
 export class MemoryWorkspaceCatalog implements WorkspaceCatalog {
